@@ -41,7 +41,9 @@ test: install browser
 	$(BIN)/pytest -p xdist -n 2 --dist loadfile
 
 messages: install
-	DEBUG=true $(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=staticfiles
+	DEBUG=true $(BIN)/python manage.py makemessages -l fr --no-obsolete --no-location \
+		--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts
+	$(BIN)/python scripts/po_fill.py locale/fr/LC_MESSAGES/django.po locale/fr/translations/*.json
 	DEBUG=true $(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 lint: install

@@ -83,7 +83,10 @@ class PlaceForm(OrganisationFormMixin, forms.ModelForm):
         data = super().clean()
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
-            raise forms.ValidationError(_("Give both the latitude and the longitude, or neither."))
+            self.add_error(
+                "longitude" if lon is None else "latitude",
+                _("Give both the latitude and the longitude, or neither."),
+            )
         start, end = data.get("best_from"), data.get("best_until")
         if start and end and end <= start:
             self.add_error("best_until", _("The end time must be after the start time."))
@@ -91,6 +94,8 @@ class PlaceForm(OrganisationFormMixin, forms.ModelForm):
 
 
 class PartnerForm(OrganisationFormMixin, forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = [

@@ -97,7 +97,11 @@ class Territory(DirectoryEntry):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="territory_not_own_parent"
+                condition=~Q(parent=models.F("id")),
+                name="territory_not_own_parent",
+                violation_error_message=_(
+                    "A territory cannot be part of one of its own sub-territories."
+                ),
             ),
         ]
 
@@ -156,12 +160,14 @@ class Place(DirectoryEntry):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="place_both_coordinates_or_none",
+                violation_error_message=_("Give both the latitude and the longitude, or neither."),
             ),
             models.CheckConstraint(
                 condition=Q(best_from__isnull=True)
                 | Q(best_until__isnull=True)
                 | Q(best_until__gt=models.F("best_from")),
                 name="place_best_until_after_from",
+                violation_error_message=_("The end time must be after the start time."),
             ),
         ]
 

@@ -1,0 +1,77 @@
+"""Factories for the models of every app (factory-boy)."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from outreach.models import Membership, Organisation, Role
+from territories.models import Observation, Partner, Place, Territory
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Association {n}")
+    slug = factory.Sequence(lambda n: f"asso-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}@example.org")
+    email = factory.SelfAttribute("username")
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.VOLUNTEER
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    kind = Territory.Kind.COMMUNE
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    organisation = factory.SelfAttribute("territory.organisation")
+    territory = factory.SubFactory(TerritoryFactory)
+    name = factory.Sequence(lambda n: f"Place du marché {n}")
+    kind = Place.Kind.MARKET
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"CCAS {n}")
+    kind = Partner.Kind.CCAS
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    organisation = factory.SelfAttribute("territory.organisation")
+    territory = factory.SubFactory(TerritoryFactory)
+    observed_on = factory.Faker("date_this_year")
+    text = "Beaucoup de passage le mardi matin, près des cars."
