@@ -43,7 +43,7 @@ test: install browser
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages -l fr --no-obsolete --no-location \
 		--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts
-	$(BIN)/python scripts/po_fill.py locale/fr/LC_MESSAGES/django.po locale/fr/translations/*.json
+	-$(BIN)/python scripts/po_fill.py locale/fr/LC_MESSAGES/django.po locale/fr/translations/*.json
 	DEBUG=true $(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 lint: install

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from encounters.forms import ScreenedTextMixin
 from outreach.models import Organisation
 from territories.models import Observation, Partner, Place, Territory, Weekday
 
@@ -20,7 +21,9 @@ class OrganisationFormMixin:
         super().__init__(*args, **kwargs)
 
 
-class TerritoryForm(OrganisationFormMixin, forms.ModelForm):
+class TerritoryForm(ScreenedTextMixin, OrganisationFormMixin, forms.ModelForm):
+    screened_fields = ("description",)
+
     class Meta:
         model = Territory
         fields = ["name", "kind", "parent", "insee_code", "is_qpv", "description"]
@@ -45,7 +48,8 @@ class TerritoryForm(OrganisationFormMixin, forms.ModelForm):
         return parent
 
 
-class PlaceForm(OrganisationFormMixin, forms.ModelForm):
+class PlaceForm(ScreenedTextMixin, OrganisationFormMixin, forms.ModelForm):
+    screened_fields = ("notes",)
     best_days = forms.TypedMultipleChoiceField(
         label=_("Best days"),
         choices=Weekday.choices,
@@ -123,7 +127,9 @@ class PartnerForm(OrganisationFormMixin, forms.ModelForm):
         self.fields["territories"].queryset = _territory_choices(self.organisation)
 
 
-class ObservationForm(forms.ModelForm):
+class ObservationForm(ScreenedTextMixin, forms.ModelForm):
+    screened_fields = ("text",)
+
     class Meta:
         model = Observation
         fields = ["observed_on", "text"]

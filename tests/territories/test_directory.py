@@ -254,3 +254,29 @@ def _partner_with_territories(org):
     for territory in (TerritoryFactory(organisation=org), TerritoryFactory(organisation=org)):
         partner.territories.add(territory, through_defaults={"organisation": org})
     return partner
+
+
+def test_an_observation_naming_someone_is_kept_highlighted_and_not_saved(coordinator_client, org):
+    territory = TerritoryFactory(organisation=org)
+    text = "Mme Dupont attend au 06 12 34 56 78 pour son dossier RSA."
+    response = coordinator_client.post(
+        reverse("observation_create", args=[territory.pk]),
+        {"observed_on": "2026-11-03", "text": text},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "pourrait permettre d’identifier une personne" in page
+    assert "un numéro de téléphone : supprimez-le" in page
+    assert f"{text}</textarea>" in page  # the text is kept as typed
+    assert '<mark data-kind="phone">06 12 34 56 78</mark>' in page
+    assert '<mark data-kind="name">' in page
+    assert not Observation.objects.exists()
+
+
+def test_a_territory_description_is_screened_too(coordinator_client):
+    response = coordinator_client.post(
+        reverse("territory_create"),
+        {"name": "Prades", "kind": "commune", "description": "Contact : jean.dupont@gmail.com"},
+    )
+    assert response.status_code == 422
+    assert not Territory.objects.exists()
