@@ -8,13 +8,26 @@ seed twice gives the same data and never touches what users created themselves.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from outreach.models import Membership, Organisation, Role
+from outreach import services
+from outreach.models import (
+    Atmosphere,
+    Membership,
+    Organisation,
+    OutreachSession,
+    Role,
+    SeriesMember,
+    SessionKind,
+    SessionSeries,
+    SessionStatus,
+)
 from territories.models import Partner, PartnerTerritory, Place, Territory
 
 User = get_user_model()
@@ -482,13 +495,341 @@ def _seed_directory(org: Organisation) -> None:
             )
 
 
+SK = SessionKind
+
+# Recurring series as (kind, place, territory, weekdays, start, end, lead e-mail,
+# team e-mails, objectives).
+SERIES = {
+    "evs-prades": [
+        (
+            SK.PERMANENCE,
+            "Salle prêtée par la mairie",
+            "Prades",
+            [1, 3],
+            time(9, 0),
+            time(12, 0),
+            "coordination@prades.demo",
+            ["benevole@prades.demo"],
+            "Permanence anonyme et gratuite : café, écoute, aide aux démarches.",
+        ),
+        (
+            SK.STAND,
+            "Marché du mardi",
+            "Prades",
+            [1],
+            time(8, 30),
+            time(12, 30),
+            "anna@prades.demo",
+            ["direction@prades.demo"],
+            "Stand sous les platanes : un café, des flyers, repérer qui revient.",
+        ),
+    ],
+    "cs-mosson": [
+        (
+            SK.STAND,
+            "Marché de la Mosson",
+            "La Mosson",
+            [6],
+            time(9, 0),
+            time(13, 0),
+            "coordination@mosson.demo",
+            ["benevole@mosson.demo"],
+            "QG au marché du dimanche : jeux pour les enfants, café pour les parents.",
+        ),
+    ],
+    "bus-picardie": [
+        (
+            SK.MOBILE_OFFICE,
+            "Place de la mairie de Grandvilliers",
+            "Grandvilliers",
+            [1],
+            time(9, 0),
+            time(12, 0),
+            "benevole@picardie.demo",
+            ["coordination@picardie.demo"],
+            "Le bus des services : aide aux démarches en ligne.",
+        ),
+        (
+            SK.MOBILE_OFFICE,
+            "Marché de Formerie",
+            "Formerie",
+            [2],
+            time(8, 30),
+            time(12, 0),
+            "benevole@picardie.demo",
+            ["coordination@picardie.demo"],
+            "",
+        ),
+        (
+            SK.MOBILE_OFFICE,
+            "Place de l'église de Songeons",
+            "Songeons",
+            [3],
+            time(14, 0),
+            time(17, 0),
+            "benevole@picardie.demo",
+            [],
+            "",
+        ),
+        (
+            SK.MOBILE_OFFICE,
+            "Parking de la salle des fêtes",
+            "Marseille-en-Beauvaisis",
+            [4],
+            time(9, 0),
+            time(12, 0),
+            "benevole@picardie.demo",
+            [],
+            "",
+        ),
+    ],
+}
+
+# Monthly sessions as (kind, place or None, territory, nth weekday of the month
+# (n, weekday), start, end, lead, team); yearly events as (kind, place, territory,
+# (month, n, weekday), start, end, lead, team, objectives).
+MONTHLY = {
+    "evs-prades": [
+        (
+            SK.WALKABOUT,
+            "Place de la gare et pôle multimodal",
+            "Quartier de la gare",
+            (1, 4),
+            time(14, 0),
+            time(17, 0),
+            "coordination@prades.demo",
+            ["benevole@prades.demo", "anna@prades.demo"],
+        ),
+    ],
+    "cs-mosson": [
+        (
+            SK.WALKABOUT,
+            None,
+            "Hauts de Massane",
+            (2, 2),
+            time(14, 0),
+            time(17, 0),
+            "coordination@mosson.demo",
+            ["etudiant@mosson.demo", "benevole@mosson.demo"],
+        ),
+        (
+            SK.PERMANENCE,
+            "Salle de la mairie de Clermont",
+            "Clermont-l'Hérault",
+            (1, 3),
+            time(9, 0),
+            time(12, 0),
+            "coordination@mosson.demo",
+            [],
+        ),
+    ],
+    "bus-picardie": [
+        (
+            SK.WALKABOUT,
+            None,
+            "Formerie",
+            (1, 0),
+            time(10, 0),
+            time(12, 0),
+            "coordination@picardie.demo",
+            ["benevole@picardie.demo"],
+        ),
+    ],
+}
+
+YEARLY = {
+    "evs-prades": [
+        (
+            SK.EVENT,
+            "Place de la gare et pôle multimodal",
+            "Quartier de la gare",
+            (9, 3, 5),
+            time(10, 0),
+            time(17, 0),
+            "coordination@prades.demo",
+            ["benevole@prades.demo", "anna@prades.demo", "direction@prades.demo"],
+            "Disco soupe sur la place de la gare : cuisiner ensemble les invendus du marché.",
+        ),
+    ],
+    "cs-mosson": [
+        (
+            SK.EVENT,
+            "Station de tram Mosson",
+            "La Mosson",
+            (5, 3, 5),
+            time(14, 0),
+            time(19, 0),
+            "coordination@mosson.demo",
+            ["benevole@mosson.demo", "etudiant@mosson.demo"],
+            "Fête de quartier avec les partenaires : stands CAF, CPAM, Mission locale.",
+        ),
+    ],
+    "bus-picardie": [
+        (
+            SK.EVENT,
+            "Place de la mairie de Grandvilliers",
+            "Grandvilliers",
+            (10, 2, 5),
+            time(9, 30),
+            time(16, 0),
+            "coordination@picardie.demo",
+            ["benevole@picardie.demo", "direction@picardie.demo"],
+            "Forum de l'accès aux droits avec la MSA et la CAF.",
+        ),
+    ],
+}
+
+PAST_DAYS, AHEAD_DAYS = 365, 31
+
+
+def _nth_weekday(year: int, month: int, n: int, weekday: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _months(first: date, last: date):
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _single(org, kind, place, territory, day, start, end, lead, team, objectives="") -> int:
+    """One seeded session outside any series, found again by (organisation, kind, start)."""
+    starts_at = services.local_datetime(day, start)
+    session = OutreachSession.objects.filter(
+        organisation=org, series__isnull=True, kind=kind, starts_at=starts_at
+    ).first()
+    if session is None:
+        session = services.session_create(
+            organisation=org,
+            kind=kind,
+            territory=territory,
+            place=place,
+            starts_at=starts_at,
+            ends_at=services.local_datetime(day, end),
+            lead=lead,
+            members=team,
+            objectives=objectives,
+        )
+    return session.pk
+
+
+def _seed_sessions(org: Organisation, today: date) -> None:
+    """12 months of past sessions and one month ahead, in the rhythms of the field."""
+    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=AHEAD_DAYS)
+    territories = {t.name: t for t in Territory.objects.filter(organisation=org)}
+    places = {p.name: p for p in Place.objects.filter(organisation=org)}
+    users = {u.email: u for u in User.objects.filter(memberships__organisation=org)}
+    seeded: list[int] = []
+    existing = list(SessionSeries.objects.filter(organisation=org))
+    for kind, place, terr, days, start, end, lead, team, objectives in SERIES[org.slug]:
+        members = [users[e] for e in [lead, *team]]
+        series = next(
+            (
+                s
+                for s in existing
+                if (s.kind, s.place_id, s.weekdays, s.start_time)
+                == (kind, places[place].pk, days, start)
+            ),
+            None,
+        )
+        if series is None:
+            series, _count = services.series_create(
+                organisation=org,
+                kind=kind,
+                territory=territories[terr],
+                place=places[place],
+                weekdays=days,
+                start_time=start,
+                end_time=end,
+                first_date=first,
+                last_date=last,
+                lead=users[lead],
+                members=members,
+                objectives=objectives,
+            )
+        else:
+            # Run again later: extend the series to the new window, keep what exists.
+            series.first_date = min(series.first_date, first)
+            series.last_date = max(series.last_date, last)
+            series.save(update_fields=["first_date", "last_date"])
+            for user in members:
+                SeriesMember.objects.get_or_create(organisation=org, series=series, user=user)
+            services._generate(series, members)
+        seeded.extend(OutreachSession.objects.filter(series=series).values_list("pk", flat=True))
+    for kind, place, terr, (n, weekday), start, end, lead, team in MONTHLY[org.slug]:
+        for year, month in _months(first, last):
+            day = _nth_weekday(year, month, n, weekday)
+            if first <= day <= last:
+                seeded.append(
+                    _single(
+                        org,
+                        kind,
+                        places.get(place),
+                        territories[terr],
+                        day,
+                        start,
+                        end,
+                        users[lead],
+                        [users[e] for e in team],
+                    )
+                )
+    for kind, place, terr, (month, n, weekday), start, end, lead, team, obj in YEARLY[org.slug]:
+        for year in (first.year, last.year):
+            day = _nth_weekday(year, month, n, weekday)
+            if first <= day <= last:
+                seeded.append(
+                    _single(
+                        org,
+                        kind,
+                        places[place],
+                        territories[terr],
+                        day,
+                        start,
+                        end,
+                        users[lead],
+                        [users[e] for e in team],
+                        obj,
+                    )
+                )
+    _debrief_past(org, seeded)
+
+
+def _debrief_past(org: Organisation, ids: list[int]) -> None:
+    """Past seeded sessions are done, with counts from a random generator seeded by the
+    session's own start: the same figures on every run."""
+    now = timezone.now()
+    atmospheres = [Atmosphere.GOOD, Atmosphere.GOOD, Atmosphere.CALM, Atmosphere.MIXED]
+    past = list(
+        OutreachSession.objects.filter(
+            pk__in=ids, ends_at__lt=now, status=SessionStatus.PLANNED, debriefed_at__isnull=True
+        )
+    )
+    for session in past:
+        rng = random.Random(f"{org.slug}-{session.starts_at.isoformat()}")
+        session.status = SessionStatus.DONE
+        session.brief_contacts = rng.randint(4, 30)
+        session.refusals = rng.randint(0, 6)
+        session.atmosphere = rng.choice(atmospheres)
+        session.debriefed_at = session.ends_at
+        session.debriefed_by_id = session.lead_id
+    OutreachSession.objects.bulk_update(
+        past,
+        ["status", "brief_contacts", "refusals", "atmosphere", "debriefed_at", "debriefed_by"],
+        batch_size=500,
+    )
+
+
 @transaction.atomic
-def seed() -> dict[str, Organisation]:
+def seed(today: date | None = None) -> dict[str, Organisation]:
     orgs = {}
     for data in ORGANISATIONS:
         org, _ = Organisation.objects.update_or_create(slug=data["slug"], defaults=data)
         orgs[org.slug] = org
     _seed_users(orgs)
+    today = today or timezone.localdate()
     for org in orgs.values():
         _seed_directory(org)
+        _seed_sessions(org, today)
     return orgs

@@ -3,9 +3,22 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Invitation, Membership, Role
+from encounters.forms import ScreenedTextMixin
+from outreach.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OutreachSession,
+    Role,
+    SessionKind,
+    SessionStatus,
+)
+from outreach.selectors import planning_members
+from outreach.services import PARIS, SERIES_MAX_DAYS, local_datetime
+from territories.models import Place, Territory, Weekday
 
 User = get_user_model()
 
@@ -13,6 +26,13 @@ User = get_user_model()
 class LoginForm(AuthenticationForm):
     """Log in with an e-mail address (stored as the username)."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Enter a correct e-mail address and password. If you have forgotten your "
+            "password, reset it below."
+        ),
+    }
     username = forms.CharField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -94,3 +114,263 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+# ---------------------------------------------------------------------------
+# Outreach sessions
+# ---------------------------------------------------------------------------
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.email
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.email
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _time_widget() -> forms.TimeInput:
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class _PlanningForm(ScreenedTextMixin, forms.Form):
+    """What a single session and a series share: kind, where, who, why."""
+
+    screened_fields = ("objectives",)
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none())
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("No fixed place"),
+    )
+    start_time = forms.TimeField(label=_("Start time"), widget=_time_widget())
+    end_time = forms.TimeField(label=_("End time"), widget=_time_widget())
+    lead = MemberChoiceField(
+        label=_("Lead"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
+    )
+    members = MembersChoiceField(
+        label=_("Team"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The lead is always part of the team."),
+    )
+    objectives = forms.CharField(
+        label=_("Objectives"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the team wants to do or learn. No names of the people met."),
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["territory"].queryset = Territory.objects.filter(
+            organisation=organisation, archived_at__isnull=True
+        )
+        self.fields["place"].queryset = Place.objects.filter(
+            organisation=organisation, archived_at__isnull=True
+        ).select_related("territory")
+        members = planning_members(organisation=organisation)
+        self.fields["lead"].queryset = members
+        self.fields["members"].queryset = members
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return data
+
+
+class SessionForm(_PlanningForm):
+    day = forms.DateField(label=_("Day"), widget=_date_widget())
+    field_order = ["kind", "territory", "place", "day", "start_time", "end_time"]
+
+    def __init__(self, *args, session: OutreachSession | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+        if session is None:
+            return
+        if session.series_id is not None:
+            self.fields["scope"] = forms.ChoiceField(
+                label=_("Apply the change to"),
+                choices=SCOPE_CHOICES,
+                initial="this",
+                widget=forms.RadioSelect,
+            )
+            self.order_fields(["scope"])
+        self.fields["status"] = forms.ChoiceField(
+            label=_("Status"),
+            choices=[c for c in SessionStatus.choices if c[0] != SessionStatus.CANCELLED],
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("scope") == "following"
+            and data.get("day")
+            and data["day"] != timezone.localtime(self.session.starts_at, PARIS).date()
+        ):
+            self.add_error(
+                "day",
+                _(
+                    "Move the day of one occurrence at a time; “this and following” changes "
+                    "the rest."
+                ),
+            )
+        return data
+
+    @classmethod
+    def initial_for(cls, session: OutreachSession) -> dict:
+        start = timezone.localtime(session.starts_at, PARIS)
+        end = timezone.localtime(session.ends_at, PARIS)
+        return {
+            "kind": session.kind,
+            "territory": session.territory_id,
+            "place": session.place_id,
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "lead": session.lead_id,
+            "members": [u.pk for u in session.members.all()],
+            "objectives": session.objectives,
+            "status": session.status,
+        }
+
+    def datetimes(self) -> tuple:
+        data = self.cleaned_data
+        return (
+            local_datetime(data["day"], data["start_time"]),
+            local_datetime(data["day"], data["end_time"]),
+        )
+
+
+SCOPE_CHOICES = [
+    ("this", _("This session only")),
+    ("following", _("This session and the following ones")),
+]
+
+
+class SeriesForm(_PlanningForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Every"),
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_date = forms.DateField(label=_("From"), widget=_date_widget())
+    last_date = forms.DateField(label=_("Until"), widget=_date_widget())
+    field_order = [
+        "kind",
+        "territory",
+        "place",
+        "weekdays",
+        "start_time",
+        "end_time",
+        "first_date",
+        "last_date",
+    ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("first_date"), data.get("last_date")
+        if first and last:
+            if last < first:
+                self.add_error("last_date", _("The last day must not be before the first day."))
+            elif (last - first).days > SERIES_MAX_DAYS:
+                self.add_error(
+                    "last_date",
+                    _("A series can last two years at most: plan the next one later."),
+                )
+        return data
+
+
+class CancelForm(ScreenedTextMixin, forms.Form):
+    screened_fields = ("reason",)
+
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to the team in the agenda (bad weather, bank holiday, illness…)."),
+    )
+
+    def __init__(self, *args, session: OutreachSession, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if session.series_id is not None:
+            self.fields["scope"] = forms.ChoiceField(
+                label=_("Cancel"),
+                choices=[
+                    ("this", _("This session only")),
+                    ("following", _("This session and the following ones")),
+                ],
+                initial="this",
+                widget=forms.RadioSelect,
+            )
+
+
+class DebriefForm(ScreenedTextMixin, forms.ModelForm):
+    screened_fields = ("next_time", "comments")
+
+    class Meta:
+        model = OutreachSession
+        fields = ["brief_contacts", "refusals", "atmosphere", "next_time", "comments"]
+        widgets = {
+            "brief_contacts": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "refusals": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "next_time": forms.Textarea(attrs={"rows": 3}),
+            "comments": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "brief_contacts": _("A hello, a flyer, a coffee: people met without a conversation."),
+            "refusals": _("People who declined to talk: a normal outcome, worth counting."),
+            "comments": _("No name, phone number or address of the people met."),
+        }
+
+
+class AgendaFilterForm(forms.Form):
+    """Filters of the agenda; every field optional, as in a GET form."""
+
+    view = forms.ChoiceField(
+        label=_("View"),
+        required=False,
+        choices=[("week", _("Week")), ("month", _("Month"))],
+    )
+    date = forms.DateField(label=_("Around"), required=False, widget=_date_widget())
+    territory = forms.ModelChoiceField(
+        label=_("Territory"), required=False, queryset=Territory.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    member = MemberChoiceField(label=_("Member"), required=False, queryset=User.objects.none())
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.filter(
+            organisation=organisation, archived_at__isnull=True
+        )
+        self.fields["territory"].empty_label = _("All territories")
+        self.fields["kind"].choices = [("", _("All kinds")), *SessionKind.choices]
+        self.fields["member"].queryset = planning_members(organisation=organisation)
+        self.fields["member"].empty_label = _("All members")
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value is ignored rather than failing the page."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "view": data.get("view") or "week",
+            "date": data.get("date") or timezone.localdate(),
+            "territory": data.get("territory"),
+            "kind": data.get("kind", ""),
+            "member": data.get("member"),
+        }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,7 +17,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outreach.models import Invitation, Membership, Organisation, Role
+from outreach.models import (
+    DEBRIEF_OPEN_DAYS,
+    PLANNERS,
+    CalendarFeed,
+    Invitation,
+    Membership,
+    Organisation,
+    OutreachSession,
+    Role,
+    SeriesMember,
+    SessionAssignment,
+    SessionSeries,
+    SessionStatus,
+)
 
 User = get_user_model()
 
@@ -143,3 +157,359 @@ def membership_update(
     membership.full_clean()
     membership.save(update_fields=["role", "is_active"])
     return membership
+
+
+# ---------------------------------------------------------------------------
+# Outreach sessions: planning, recurring series, cancelling, debriefs, calendar feeds.
+# ---------------------------------------------------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+# A series may not run for more than this: a typo in a year must not make 10,000 rows.
+SERIES_MAX_DAYS = 2 * 366
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """``day`` at wall-clock time ``at`` in Europe/Paris, as an aware datetime.
+
+    zoneinfo picks the right offset for each day: 9:00 is 08:00 UTC in winter and
+    07:00 UTC in summer. A time that does not exist (2:30 on the March change) comes
+    out as the same instant as 3:30 summer time, as zoneinfo's fold=0 rule gives.
+    """
+    return datetime.combine(day, at, tzinfo=PARIS)
+
+
+def series_occurrences(
+    *, weekdays: list[int], start_time: time, end_time: time, first_date: date, last_date: date
+) -> list[tuple[datetime, datetime]]:
+    """Start and end of every occurrence, in order, built day by day in local time."""
+    wanted = set(weekdays)
+    occurrences = []
+    day = first_date
+    while day <= last_date:
+        if day.weekday() in wanted:
+            occurrences.append((local_datetime(day, start_time), local_datetime(day, end_time)))
+        day += timedelta(days=1)
+    return occurrences
+
+
+def _team(lead, members) -> list:
+    """The team always includes the lead, so conflicts and "my sessions" see them."""
+    team = list(dict.fromkeys(members))
+    if lead is not None and lead not in team:
+        team.append(lead)
+    return team
+
+
+def _set_team(session: OutreachSession, team: list) -> None:
+    session.members.set(team, through_defaults={"organisation_id": session.organisation_id})
+
+
+@transaction.atomic
+def session_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    territory,
+    place,
+    starts_at: datetime,
+    ends_at: datetime,
+    lead,
+    members,
+    objectives: str = "",
+) -> OutreachSession:
+    session = OutreachSession(
+        organisation=organisation,
+        kind=kind,
+        territory=territory,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        lead=lead,
+        objectives=objectives,
+    )
+    session.full_clean()
+    session.save()
+    _set_team(session, _team(lead, members))
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: OutreachSession,
+    kind: str,
+    territory,
+    place,
+    starts_at: datetime,
+    ends_at: datetime,
+    lead,
+    members,
+    objectives: str = "",
+    status: str | None = None,
+) -> OutreachSession:
+    """Change one session; an occurrence of a series becomes detached from it."""
+    session.kind, session.territory, session.place = kind, territory, place
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.lead, session.objectives = lead, objectives
+    if status is not None and status != SessionStatus.CANCELLED:
+        session.status = status
+    if session.series_id is not None:
+        session.is_detached = True
+    session.full_clean()
+    session.save()
+    _set_team(session, _team(lead, members))
+    return session
+
+
+def _generate(series: SessionSeries, team: list, *, status: str = SessionStatus.PLANNED) -> int:
+    """Create the missing occurrences of ``series`` (two queries whatever their number)."""
+    existing = set(
+        OutreachSession.objects.filter(series=series).values_list("starts_at", flat=True)
+    )
+    sessions = [
+        OutreachSession(
+            organisation_id=series.organisation_id,
+            series=series,
+            kind=series.kind,
+            territory_id=series.territory_id,
+            place_id=series.place_id,
+            starts_at=start,
+            ends_at=end,
+            status=status,
+            lead_id=series.lead_id,
+            objectives=series.objectives,
+        )
+        for start, end in series_occurrences(
+            weekdays=series.weekdays,
+            start_time=series.start_time,
+            end_time=series.end_time,
+            first_date=series.first_date,
+            last_date=series.last_date,
+        )
+        if start not in existing
+    ]
+    # PostgreSQL and SQLite both return the new primary keys from bulk_create.
+    created = OutreachSession.objects.bulk_create(sessions)
+    SessionAssignment.objects.bulk_create(
+        SessionAssignment(organisation_id=series.organisation_id, session=s, user=user)
+        for s in created
+        for user in team
+    )
+    return len(created)
+
+
+def _validate_series(series: SessionSeries) -> None:
+    series.full_clean()
+    if not series.weekdays:
+        raise ValidationError({"weekdays": _("Choose at least one day of the week.")})
+    if (series.last_date - series.first_date).days > SERIES_MAX_DAYS:
+        raise ValidationError(
+            {"last_date": _("A series can last two years at most: plan the next one later.")}
+        )
+
+
+@transaction.atomic
+def series_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    territory,
+    place,
+    weekdays: list[int],
+    start_time: time,
+    end_time: time,
+    first_date: date,
+    last_date: date,
+    lead,
+    members,
+    objectives: str = "",
+) -> tuple[SessionSeries, int]:
+    """Create a series and its sessions; returns it with the number of sessions made."""
+    series = SessionSeries(
+        organisation=organisation,
+        kind=kind,
+        territory=territory,
+        place=place,
+        weekdays=sorted(set(weekdays)),
+        start_time=start_time,
+        end_time=end_time,
+        first_date=first_date,
+        last_date=last_date,
+        lead=lead,
+        objectives=objectives,
+    )
+    _validate_series(series)
+    series.save()
+    team = _team(lead, members)
+    SeriesMember.objects.bulk_create(
+        SeriesMember(organisation=organisation, series=series, user=user) for user in team
+    )
+    return series, _generate(series, team)
+
+
+def _replaceable(series: SessionSeries, since: datetime):
+    """Occurrences from ``since`` on that a change to the series may rewrite: not
+    edited on their own, not started, not debriefed."""
+    return OutreachSession.objects.filter(
+        series=series,
+        starts_at__gte=since,
+        is_detached=False,
+        debriefed_at__isnull=True,
+        status__in=[SessionStatus.PLANNED, SessionStatus.CANCELLED],
+    )
+
+
+@transaction.atomic
+def series_update_following(
+    *,
+    session: OutreachSession,
+    kind: str,
+    territory,
+    place,
+    start_time: time,
+    end_time: time,
+    lead,
+    members,
+    objectives: str = "",
+) -> SessionSeries:
+    """Apply a change to ``session`` and every later occurrence of its series.
+
+    The old series ends the day before; a new series starts on the session's day with
+    the new settings and the same days of the week and last day. Occurrences edited on
+    their own or already debriefed keep their own values.
+    """
+    old = SessionSeries.objects.select_for_update().get(pk=session.series_id)
+    day = timezone.localtime(session.starts_at, PARIS).date()
+    new = SessionSeries(
+        organisation_id=old.organisation_id,
+        kind=kind,
+        territory=territory,
+        place=place,
+        weekdays=old.weekdays,
+        start_time=start_time,
+        end_time=end_time,
+        first_date=day,
+        last_date=old.last_date,
+        lead=lead,
+        objectives=objectives,
+    )
+    _validate_series(new)
+    since = local_datetime(day, time.min)
+    _replaceable(old, since).delete()
+    # The edited session itself is replaced too, even if it had been detached.
+    OutreachSession.objects.filter(pk=session.pk, debriefed_at__isnull=True).delete()
+    new.save()
+    team = _team(lead, members)
+    SeriesMember.objects.bulk_create(
+        SeriesMember(organisation_id=old.organisation_id, series=new, user=user) for user in team
+    )
+    # What stays on the old series after the split (detached or debriefed sessions)
+    # moves to the new one, so that the series holds every later occurrence.
+    OutreachSession.objects.filter(series=old, starts_at__gte=since).update(series=new)
+    if day > old.first_date:
+        old.last_date = day - timedelta(days=1)
+        old.save(update_fields=["last_date"])
+    else:
+        # Nothing of the old series is left before this day: it has no more use.
+        OutreachSession.objects.filter(series=old).update(series=new)
+        old.delete()
+    _generate(new, team)
+    return new
+
+
+@transaction.atomic
+def session_cancel(*, session: OutreachSession, reason: str, following: bool = False) -> int:
+    """Cancel ``session`` (and with ``following`` the later occurrences of its series).
+
+    Cancelled sessions stay in the agenda, struck through, with the reason. Returns how
+    many sessions were cancelled.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for cancelling.")})
+    targets = OutreachSession.objects.filter(pk=session.pk)
+    if following and session.series_id is not None:
+        targets = OutreachSession.objects.filter(
+            series_id=session.series_id, starts_at__gte=session.starts_at
+        )
+        day = timezone.localtime(session.starts_at, PARIS).date()
+        SessionSeries.objects.filter(pk=session.series_id, first_date__lt=day).update(
+            last_date=day - timedelta(days=1)
+        )
+    changes = {"status": SessionStatus.CANCELLED, "cancel_reason": reason}
+    if not following and session.series_id is not None:
+        # Cancelled on its own (a bank holiday): a later change to the series keeps it.
+        changes["is_detached"] = True
+    return targets.filter(
+        status__in=[SessionStatus.PLANNED, SessionStatus.IN_PROGRESS],
+    ).update(**changes, updated_at=timezone.now())
+
+
+def debrief_locked_for(session: OutreachSession, membership: Membership) -> bool:
+    """Volunteers may write the debrief until 7 days after the end; coordinators and
+    managers at any time."""
+    if membership.role in PLANNERS:
+        return False
+    return session.ends_at < timezone.now() - timedelta(days=DEBRIEF_OPEN_DAYS)
+
+
+def debrief_allowed(session: OutreachSession) -> bool:
+    """A debrief is written once the session has started, unless it was cancelled."""
+    return session.status != SessionStatus.CANCELLED and session.starts_at <= timezone.now()
+
+
+@transaction.atomic
+def session_debrief(
+    *,
+    session: OutreachSession,
+    by: Membership,
+    brief_contacts: int,
+    refusals: int,
+    atmosphere: str,
+    next_time: str,
+    comments: str,
+) -> OutreachSession:
+    if debrief_locked_for(session, by) or not debrief_allowed(session):
+        raise PermissionDenied
+    session.brief_contacts, session.refusals = brief_contacts, refusals
+    session.atmosphere, session.next_time, session.comments = atmosphere, next_time, comments
+    session.status = SessionStatus.DONE
+    session.debriefed_at = timezone.now()
+    session.debriefed_by = by.user
+    session.full_clean()
+    session.save()
+    return session
+
+
+def calendar_feed_renew(
+    *, organisation: Organisation, member: Membership | None
+) -> tuple[CalendarFeed, str]:
+    """Revoke the current feed (of ``member``, or of the organisation when None) and
+    make a new one; returns it with the raw token, which is shown once."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(
+            organisation=organisation, member=member, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        token = secrets.token_urlsafe(32)
+        feed = CalendarFeed.objects.create(
+            organisation=organisation, member=member, token_hash=_hash(token)
+        )
+    return feed, token
+
+
+def calendar_feed_revoke(*, organisation: Organisation, member: Membership | None) -> None:
+    CalendarFeed.objects.filter(
+        organisation=organisation, member=member, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed for ``token``; a member's feed dies with their membership."""
+    feed = (
+        CalendarFeed.objects.filter(token_hash=_hash(token), revoked_at__isnull=True)
+        .select_related("organisation", "member")
+        .first()
+    )
+    if feed is None or (feed.member is not None and not feed.member.is_active):
+        return None
+    return feed

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outreach import selectors, services
+from outreach import planning_views, selectors, services
 from outreach.forms import InvitationForm, MembershipForm, SignUpForm
 from outreach.http import render_form
 from outreach.models import MEMBER_ADMINS, Invitation, Membership
@@ -22,7 +22,10 @@ User = get_user_model()
 @require_GET
 @member_required()
 def home(request: OrgRequest) -> HttpResponse:
-    context = {"counts": selectors.directory_counts(organisation=request.organisation)}
+    context = {
+        "counts": selectors.directory_counts(organisation=request.organisation),
+        **planning_views.home_context(request),
+    }
     return render(request, "outreach/home.html", context)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from outreach.models import Membership, Organisation, Role
+from outreach.models import Membership, Organisation, OutreachSession, Role, SessionKind
 from territories.models import Observation, Partner, Place, Territory
 
 
@@ -75,3 +79,26 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     territory = factory.SubFactory(TerritoryFactory)
     observed_on = factory.Faker("date_this_year")
     text = "Beaucoup de passage le mardi matin, près des cars."
+
+
+class OutreachSessionFactory(factory.django.DjangoModelFactory):
+    """A two-hour stand, tomorrow at 9:00 Paris time unless told otherwise."""
+
+    class Meta:
+        model = OutreachSession
+        skip_postgeneration_save = True
+
+    organisation = factory.SelfAttribute("territory.organisation")
+    territory = factory.SubFactory(TerritoryFactory)
+    kind = SessionKind.STAND
+    starts_at = factory.LazyFunction(
+        lambda: datetime.combine(
+            timezone.localdate() + timedelta(days=1), time(9), tzinfo=ZoneInfo("Europe/Paris")
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted, through_defaults={"organisation": self.organisation})

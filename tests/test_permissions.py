@@ -13,6 +13,7 @@ from outreach.models import Invitation, Role
 from tests.factories import (
     MembershipFactory,
     ObservationFactory,
+    OutreachSessionFactory,
     PartnerFactory,
     PlaceFactory,
     TerritoryFactory,
@@ -73,6 +74,42 @@ CASES = [
     Case("member_edit", "get", EDITORS, obj="membership"),
     Case("invitation_revoke", "post", EDITORS, obj="invitation", ok=302, wrong_method="get"),
     Case("password_change", "get", EVERYONE),
+    # Outreach sessions. "@name" in data stands for the pk of that fixture object.
+    Case("today", "get", EVERYONE, wrong_method="post"),
+    Case("agenda", "get", EVERYONE, wrong_method="post"),
+    Case("session_detail", "get", EVERYONE, obj="session", wrong_method="post"),
+    Case("session_create", "get", EDITORS, wrong_method="put"),
+    Case(
+        "session_create",
+        "post",
+        EDITORS,
+        data=(
+            ("kind", "stand"),
+            ("territory", "@territory"),
+            ("day", "2026-03-31"),
+            ("start_time", "09:00"),
+            ("end_time", "12:00"),
+        ),
+        ok=302,
+    ),
+    Case("series_create", "get", EDITORS, wrong_method="put"),
+    Case("session_edit", "get", EDITORS, obj="session", wrong_method="delete"),
+    Case("session_cancel", "get", EDITORS, obj="session", wrong_method="put"),
+    Case("session_cancel", "post", EDITORS, obj="session", data=(("reason", "Pluie"),), ok=302),
+    Case("session_debrief", "get", EVERYONE, obj="session", wrong_method="put"),
+    Case(
+        "session_debrief",
+        "post",
+        EVERYONE,
+        obj="session",
+        data=(("brief_contacts", "12"), ("refusals", "2")),
+        ok=302,
+    ),
+    Case("calendar_feeds", "get", EVERYONE, wrong_method="post"),
+    Case("calendar_feed_renew", "post", EVERYONE, wrong_method="get"),
+    Case("calendar_feed_revoke", "post", EVERYONE, ok=302, wrong_method="get"),
+    Case("org_calendar_feed_renew", "post", EDITORS, wrong_method="get"),
+    Case("org_calendar_feed_revoke", "post", EDITORS, ok=302, wrong_method="get"),
 ]
 
 
@@ -84,6 +121,12 @@ def _objects(organisation) -> dict:
         "partner": PartnerFactory(organisation=organisation),
         "observation": ObservationFactory(territory=territory),
         "membership": MembershipFactory(organisation=organisation, role=V),
+        # Started yesterday: its debrief is open to everyone.
+        "session": OutreachSessionFactory(
+            territory=territory,
+            starts_at=timezone.now() - timedelta(days=1),
+            ends_at=timezone.now() - timedelta(days=1) + timedelta(hours=3),
+        ),
         "invitation": Invitation.objects.create(
             organisation=organisation,
             email=f"invite@{organisation.slug}.org",
@@ -91,6 +134,13 @@ def _objects(organisation) -> dict:
             token_hash=f"hash-{organisation.slug}",
             expires_at=timezone.now() + timedelta(days=3),
         ),
+    }
+
+
+def _data(case: Case, objects: dict) -> dict:
+    return {
+        k: objects[v[1:]].pk if isinstance(v, str) and v.startswith("@") else v
+        for k, v in case.data
     }
 
 
@@ -105,7 +155,7 @@ def _url(case: Case, objects: dict) -> str:
 def test_own_organisation(case, role, member_client, org):
     client = member_client(role)
     objects = _objects(org)
-    response = getattr(client, case.method)(_url(case, objects), dict(case.data))
+    response = getattr(client, case.method)(_url(case, objects), _data(case, objects))
     expected = case.ok if role in case.allowed else 403
     assert response.status_code == expected, response.content[:500]
 
@@ -117,7 +167,7 @@ def test_other_organisation_objects_answer_404(case, role, member_client, org, o
     client = member_client(role)
     _objects(org)
     theirs = _objects(other_org)
-    response = getattr(client, case.method)(_url(case, theirs), dict(case.data))
+    response = getattr(client, case.method)(_url(case, theirs), _data(case, theirs))
     # A role without the right is refused before the object is looked up: 403 tells
     # nothing about the other organisation either.
     expected = 404 if role in case.allowed else 403
