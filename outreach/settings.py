@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "outreach",
     "territories",
     "encounters",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# Dashboards and reports may read from a replica (see outreach.db_router).
+if replica_url := env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["outreach.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
