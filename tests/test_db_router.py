@@ -8,8 +8,11 @@ def test_reports_read_from_the_primary_without_a_replica(settings):
     assert reporting_db() == "default"
 
 
-def test_reports_read_from_the_replica_when_configured(settings):
-    settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
+def test_reports_read_from_the_replica_when_configured(monkeypatch):
+    from django.conf import settings
+
+    # Mutate the dict in place (and undo it): overriding DATABASES makes Django warn.
+    monkeypatch.setitem(settings.DATABASES, "replica", dict(settings.DATABASES["default"]))
     assert reporting_db() == "replica"
 
 
