@@ -38,8 +38,17 @@ def test_catalogue_holds_every_string_of_the_code(tmp_path):
         ignore=shutil.ignore_patterns(".venv", "staticfiles", "tests", ".git", "*.sqlite3"),
     )
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location",
-         "--ignore=bench", "--ignore=scripts", "-v0"],
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-location",
+            "--ignore=bench",
+            "--ignore=scripts",
+            "-v0",
+        ],
         cwd=copy,
         env={"DEBUG": "true", "PATH": "/usr/bin:/bin"},
         check=True,

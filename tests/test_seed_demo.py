@@ -43,9 +43,9 @@ def test_seed_demo_looks_like_the_field():
     assert Territory.objects.get(organisation=prades, name="Prades").insee_code == "66149"
     kinds = set(Partner.objects.filter(organisation=prades).values_list("kind", flat=True))
     assert {"ccas", "caf", "cpam", "msa", "france_travail", "mission_locale"} <= kinds
-    assert set(Membership.objects.filter(organisation=prades).values_list("role", flat=True)) == set(
-        Role.values
-    )
+    assert set(
+        Membership.objects.filter(organisation=prades).values_list("role", flat=True)
+    ) == set(Role.values)
     # One demo user belongs to every organisation, to show the switcher.
     assert Membership.objects.filter(user__username="federation@terrain.demo").count() == 3
 

@@ -33,9 +33,15 @@ def test_integers_and_lists(monkeypatch):
 
 
 def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess:
-    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='outreach.settings'; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'outreach.settings'; "
+        "django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    )
     return subprocess.run(
-        [sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
     )
 
 

@@ -38,7 +38,11 @@ def test_invitation_creates_an_account_once(coordinator_client, org):
     assert "Rejoindre EVS de Prades" in page.content.decode()
     response = newcomer.post(
         path,
-        {"first_name": "Inès", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe"},
+        {
+            "first_name": "Inès",
+            "password1": "un-long-mot-de-passe",
+            "password2": "un-long-mot-de-passe",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="nouvelle@example.org")
@@ -56,7 +60,12 @@ def test_invitation_expires(coordinator_client):
     path = _invite(coordinator_client)
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         response = Client().post(
-            path, {"first_name": "A", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe"}
+            path,
+            {
+                "first_name": "A",
+                "password1": "un-long-mot-de-passe",
+                "password2": "un-long-mot-de-passe",
+            },
         )
     assert response.status_code == 404
     assert not User.objects.filter(username="nouvelle@example.org").exists()
@@ -117,7 +126,9 @@ def test_inviting_an_active_member_again_is_refused(coordinator_client, org):
 def test_manager_changes_a_role_and_deactivates(manager_client, org):
     member = MembershipFactory(organisation=org, role=Role.VOLUNTEER)
     url = reverse("member_edit", args=[member.pk])
-    assert manager_client.post(url, {"role": Role.COORDINATOR, "is_active": "on"}).status_code == 302
+    assert (
+        manager_client.post(url, {"role": Role.COORDINATOR, "is_active": "on"}).status_code == 302
+    )
     member.refresh_from_db()
     assert member.role == Role.COORDINATOR and member.is_active
     manager_client.post(url, {"role": Role.COORDINATOR})
@@ -132,9 +143,12 @@ def test_coordinator_cannot_touch_a_manager_or_themselves(coordinator_client, or
     manager = MembershipFactory(organisation=org, role=Role.MANAGER)
     assert coordinator_client.get(reverse("member_edit", args=[manager.pk])).status_code == 403
     own = coordinator_client.membership
-    assert coordinator_client.post(
-        reverse("member_edit", args=[own.pk]), {"role": Role.VOLUNTEER}
-    ).status_code == 403
+    assert (
+        coordinator_client.post(
+            reverse("member_edit", args=[own.pk]), {"role": Role.VOLUNTEER}
+        ).status_code
+        == 403
+    )
     own.refresh_from_db()
     assert own.role == Role.COORDINATOR
 
@@ -151,7 +165,8 @@ def test_member_of_two_organisations_switches(org, other_org):
     home = client.get(reverse("home"))
     assert home.context["organisation"] == org
     assert client.get(reverse("territory_create")).status_code == 403  # volunteer here
-    assert client.post(
-        reverse("organisation_switch"), {"organisation": stranger_org.pk}
-    ).status_code == 403
+    assert (
+        client.post(reverse("organisation_switch"), {"organisation": stranger_org.pk}).status_code
+        == 403
+    )
     assert client.get(reverse("home")).context["organisation"] == org
