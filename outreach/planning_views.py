@@ -25,6 +25,11 @@ from outreach.services import PARIS, local_datetime
 from outreach.tenancy import OrgRequest, get_for_org, member_required
 
 
+def _posted(request: OrgRequest):
+    """The POST data, even empty: an empty POST is a bound form that fails to validate."""
+    return request.POST if request.method == "POST" else None
+
+
 def _session_url(session: OutreachSession) -> str:
     return reverse("session_detail", args=[session.pk])
 
@@ -137,7 +142,7 @@ def session_detail(request: OrgRequest, pk: int) -> HttpResponse:
 @member_required(PLANNERS)
 def session_create(request: OrgRequest) -> HttpResponse:
     initial = {"day": request.GET.get("day") or timezone.localdate(), "lead": request.user.pk}
-    form = SessionForm(request.POST or None, organisation=request.organisation, initial=initial)
+    form = SessionForm(_posted(request), organisation=request.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.datetimes()
         data = form.cleaned_data
@@ -166,7 +171,7 @@ def session_create(request: OrgRequest) -> HttpResponse:
 @member_required(PLANNERS)
 def series_create(request: OrgRequest) -> HttpResponse:
     form = SeriesForm(
-        request.POST or None,
+        _posted(request),
         organisation=request.organisation,
         initial={"first_date": timezone.localdate(), "lead": request.user.pk},
     )
@@ -202,7 +207,7 @@ def series_create(request: OrgRequest) -> HttpResponse:
 def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
     form = SessionForm(
-        request.POST or None,
+        _posted(request),
         organisation=request.organisation,
         session=session,
         initial=SessionForm.initial_for(session),
@@ -248,7 +253,7 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
 @member_required(PLANNERS)
 def session_cancel(request: OrgRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
-    form = CancelForm(request.POST or None, session=session)
+    form = CancelForm(_posted(request), session=session)
     if request.method == "POST" and form.is_valid():
         count = services.session_cancel(
             session=session,
@@ -274,7 +279,7 @@ def session_debrief(request: OrgRequest, pk: int) -> HttpResponse:
     if not services.debrief_allowed(session):
         messages.warning(request, _("A debrief can be written once the session has started."))
         return redirect(_session_url(session))
-    form = DebriefForm(request.POST or None, instance=session)
+    form = DebriefForm(_posted(request), instance=session)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.session_debrief(

@@ -263,9 +263,14 @@ def session_update(
 
 def _generate(series: SessionSeries, team: list, *, status: str = SessionStatus.PLANNED) -> int:
     """Create the missing occurrences of ``series`` (two queries whatever their number)."""
-    existing = set(
-        OutreachSession.objects.filter(series=series).values_list("starts_at", flat=True)
-    )
+    # One occurrence per day: a day that already has one (moved or cancelled on its
+    # own, or kept after a split) is not filled again.
+    existing = {
+        timezone.localtime(start, PARIS).date()
+        for start in OutreachSession.objects.filter(series=series).values_list(
+            "starts_at", flat=True
+        )
+    }
     sessions = [
         OutreachSession(
             organisation_id=series.organisation_id,
@@ -286,7 +291,7 @@ def _generate(series: SessionSeries, team: list, *, status: str = SessionStatus.
             first_date=series.first_date,
             last_date=series.last_date,
         )
-        if start not in existing
+        if start.date() not in existing
     ]
     # PostgreSQL and SQLite both return the new primary keys from bulk_create.
     created = OutreachSession.objects.bulk_create(sessions)
