@@ -26,6 +26,14 @@ class Organisation(models.Model):
         default=11,
         help_text=_("In reports and exports, counts below this are shown as “< threshold”."),
     )
+    return_cards_enabled = models.BooleanField(
+        _("return cards"),
+        default=False,
+        help_text=_(
+            "Hand out cards with a short random code, typed in at a later visit to link "
+            "encounters. The code is the only link: no name, nothing else."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -54,5 +54,6 @@ urlpatterns = [
         name="calendar_feed_ics",
     ),
     path("", include("territories.urls")),
+    path("", include("encounters.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,99 @@
+"""Reads of field mode, always within one organisation, aggregated by the database."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Prefetch, Q
+
+from encounters.models import (
+    CLOSED_OUTCOMES,
+    ContactTap,
+    Encounter,
+    EncounterChange,
+    EncounterTopic,
+    Referral,
+    TapKind,
+)
+from outreach.models import Organisation, OutreachSession
+
+
+def tap_counts(*, session: OutreachSession, author: AbstractBaseUser) -> dict:
+    """The session's running totals and what this member tapped, in one query."""
+    mine = ContactTap.objects.filter(
+        organisation_id=session.organisation_id, session=session, author=author
+    ).aggregate(
+        contacts=Count("pk", filter=Q(kind=TapKind.CONTACT)),
+        refusals=Count("pk", filter=Q(kind=TapKind.REFUSAL)),
+    )
+    totals = OutreachSession.objects.filter(pk=session.pk).values("brief_contacts", "refusals")[0]
+    last = (
+        ContactTap.objects.filter(
+            organisation_id=session.organisation_id, session=session, author=author
+        )
+        .order_by("-created_at", "-pk")
+        .values("kind", "client_uuid")
+        .first()
+    )
+    return {
+        "brief_contacts": totals["brief_contacts"],
+        "refusals": totals["refusals"],
+        "my_contacts": mine["contacts"],
+        "my_refusals": mine["refusals"],
+        "last_tap": last,
+    }
+
+
+def _with_children(qs):
+    return qs.select_related("author", "session__place").prefetch_related(
+        Prefetch("topics", queryset=EncounterTopic.objects.order_by("topic")),
+        "signals__right",
+        "referrals__partner",
+        "referrals__right",
+    )
+
+
+def session_encounters(*, session: OutreachSession) -> list[Encounter]:
+    """The encounters logged during a session, latest first."""
+    qs = Encounter.objects.filter(organisation_id=session.organisation_id, session=session)
+    return list(_with_children(qs).order_by("-occurred_at", "-pk"))
+
+
+def encounter_detail(*, encounter: Encounter) -> dict:
+    return {
+        "changes": list(
+            EncounterChange.objects.filter(
+                organisation_id=encounter.organisation_id, encounter=encounter
+            ).select_related("member")
+        ),
+        "same_card": return_card_count(
+            organisation_id=encounter.organisation_id, code=encounter.return_card_code
+        ),
+    }
+
+
+def return_card_count(*, organisation_id: int, code: str | None) -> int:
+    """How many encounters carry this return-card code (the only link between them)."""
+    if not code:
+        return 0
+    return Encounter.objects.filter(organisation_id=organisation_id, return_card_code=code).count()
+
+
+def referrals_to_follow(
+    *, organisation: Organisation, include_closed: bool = False, limit: int = 200
+) -> list[Referral]:
+    """Referrals whose outcome is still open, latest encounter first, with what the
+    team needs to recognise the encounter: date, place, note. Nothing else."""
+    qs = Referral.objects.filter(organisation=organisation)
+    if not include_closed:
+        qs = qs.exclude(outcome__in=CLOSED_OUTCOMES)
+    qs = qs.select_related(
+        "partner", "right", "encounter__session__place", "encounter__session__territory"
+    ).order_by("-encounter__occurred_at", "-pk")
+    return list(qs[:limit])
+
+
+def referral_counts(*, organisation: Organisation) -> dict[str, int]:
+    return Referral.objects.filter(organisation=organisation).aggregate(
+        open=Count("pk", filter=~Q(outcome__in=CLOSED_OUTCOMES)),
+        all=Count("pk"),
+    )

@@ -1,0 +1,306 @@
+"""Writes of field mode: contact taps, encounters with their signals and referrals,
+corrections kept in an audit trail. Every write is atomic and idempotent on the
+phone's client UUID: a double tap, a retry or a replay never makes a second row."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from encounters.models import (
+    ContactTap,
+    Encounter,
+    EncounterChange,
+    EncounterTopic,
+    NonTakeUpSignal,
+    Referral,
+    TapKind,
+)
+from outreach.models import PLANNERS, Membership, Organisation, OutreachSession
+
+# A volunteer corrects their own encounter within this delay; coordinators any time.
+CORRECTION_DELAY = timedelta(hours=24)
+
+# The running total on the session that each kind of tap moves.
+_TOTALS = {TapKind.CONTACT: "brief_contacts", TapKind.REFUSAL: "refusals"}
+
+# Return-card codes: no 0/O, 1/I/L, easy to read aloud and type on a phone.
+CARD_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CARD_CODE_LENGTH = 6
+
+
+def return_card_code_new() -> str:
+    return "".join(secrets.choice(CARD_ALPHABET) for _ in range(CARD_CODE_LENGTH))
+
+
+# --- Contact and refusal taps ------------------------------------------------
+
+
+def contact_tap(
+    *,
+    organisation: Organisation,
+    session: OutreachSession,
+    author: AbstractBaseUser,
+    kind: str,
+    client_uuid: uuid.UUID,
+) -> tuple[ContactTap, bool]:
+    """Count one brief contact or refusal; the same UUID again returns the first tap."""
+    existing = ContactTap.objects.filter(organisation=organisation, client_uuid=client_uuid).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            tap = ContactTap.objects.create(
+                organisation=organisation,
+                session=session,
+                kind=kind,
+                author=author,
+                client_uuid=client_uuid,
+            )
+            total = _TOTALS[TapKind(kind)]
+            OutreachSession.objects.filter(pk=session.pk).update(**{total: F(total) + 1})
+    except IntegrityError:
+        # Two copies of the same tap raced: the other one won.
+        existing = ContactTap.objects.filter(
+            organisation=organisation, client_uuid=client_uuid
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    return tap, True
+
+
+def contact_tap_undo(
+    *,
+    organisation: Organisation,
+    session: OutreachSession,
+    author: AbstractBaseUser,
+    client_uuid: uuid.UUID | None = None,
+) -> ContactTap | None:
+    """Take back a member's tap: the one with ``client_uuid`` (idempotent: undoing it
+    twice does nothing the second time) or, without it, their last one."""
+    with transaction.atomic():
+        taps = ContactTap.objects.select_for_update().filter(
+            organisation=organisation, session=session, author=author
+        )
+        if client_uuid is not None:
+            taps = taps.filter(client_uuid=client_uuid)
+        tap = taps.order_by("-created_at", "-pk").first()
+        if tap is None:
+            return None
+        tap.delete()
+        total = _TOTALS[TapKind(tap.kind)]
+        # The debrief may have set a smaller total by hand: never go below zero.
+        OutreachSession.objects.filter(pk=session.pk, **{f"{total}__gt": 0}).update(
+            **{total: F(total) - 1}
+        )
+    return tap
+
+
+# --- Encounters --------------------------------------------------------------
+
+
+@dataclass
+class EncounterData:
+    """What the conversation form gives, already validated."""
+
+    fields: dict[str, Any]
+    topics: list[str]
+    signals: list[dict[str, Any]] = field(default_factory=list)
+    referrals: list[dict[str, Any]] = field(default_factory=list)
+
+
+def encounter_for_client_uuid(
+    *, organisation: Organisation, client_uuid: uuid.UUID
+) -> Encounter | None:
+    return Encounter.objects.filter(organisation=organisation, client_uuid=client_uuid).first()
+
+
+def _add_children(encounter: Encounter, data: EncounterData) -> None:
+    org_id = encounter.organisation_id
+    EncounterTopic.objects.bulk_create(
+        EncounterTopic(organisation_id=org_id, encounter=encounter, topic=t)
+        for t in dict.fromkeys(data.topics)
+    )
+    NonTakeUpSignal.objects.bulk_create(
+        NonTakeUpSignal(organisation_id=org_id, encounter=encounter, **s) for s in data.signals
+    )
+    Referral.objects.bulk_create(
+        Referral(organisation_id=org_id, encounter=encounter, **_referral_fields(r))
+        for r in data.referrals
+    )
+
+
+def _referral_fields(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if data.get("partner") is not None:
+        data["partner_kind"] = data["partner"].kind
+    return data
+
+
+def encounter_create(
+    *,
+    organisation: Organisation,
+    session: OutreachSession,
+    author: AbstractBaseUser,
+    client_uuid: uuid.UUID,
+    data: EncounterData,
+    occurred_at: datetime | None = None,
+) -> tuple[Encounter, bool]:
+    """Save a conversation with its topics, signals and referrals, all or nothing.
+
+    Returns ``(encounter, created)``: a UUID already saved returns that encounter."""
+    existing = encounter_for_client_uuid(organisation=organisation, client_uuid=client_uuid)
+    if existing is not None:
+        return existing, False
+    encounter = Encounter(
+        organisation=organisation,
+        session=session,
+        author=author,
+        client_uuid=client_uuid,
+        occurred_at=occurred_at or timezone.now(),
+        **data.fields,
+    )
+    encounter.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            encounter.save()
+            _add_children(encounter, data)
+    except IntegrityError:
+        existing = encounter_for_client_uuid(organisation=organisation, client_uuid=client_uuid)
+        if existing is None:
+            raise
+        return existing, False
+    return encounter, True
+
+
+def encounter_editable_by(encounter: Encounter, membership: Membership) -> bool:
+    """Coordinators and managers correct any encounter; a volunteer their own, for 24 h."""
+    if membership.organisation_id != encounter.organisation_id:
+        return False
+    if membership.role in PLANNERS:
+        return True
+    return (
+        encounter.author_id == membership.user_id
+        and encounter.created_at >= timezone.now() - CORRECTION_DELAY
+    )
+
+
+def _snapshot(encounter: Encounter) -> dict[str, str]:
+    """Every correctable value of an encounter, as the text kept in the audit trail."""
+    values = {
+        name: str(getattr(encounter, name) or "")
+        for name in (
+            "kind",
+            "age_band",
+            "gender",
+            "first_time",
+            "duration_band",
+            "language",
+            "note",
+            "return_card_code",
+        )
+    }
+    values["topics"] = ", ".join(sorted(encounter.topics.values_list("topic", flat=True)))
+    values["signals"] = "; ".join(
+        sorted(f"{s.right.code}: {s.reason}" for s in encounter.signals.select_related("right"))
+    )
+    values["referrals"] = "; ".join(
+        sorted(
+            f"{r.partner_id or r.partner_kind}/{r.right_id or ''}/{r.topic}: {r.outcome}"
+            for r in encounter.referrals.all()
+        )
+    )
+    return values
+
+
+@transaction.atomic
+def encounter_update(
+    *, encounter: Encounter, membership: Membership, data: EncounterData
+) -> list[EncounterChange]:
+    """Correct an encounter and keep one audit row per changed field.
+
+    Signals and referrals are replaced; a referral whose partner, right and topic stay
+    the same keeps its outcome and who updated it."""
+    if not encounter_editable_by(encounter, membership):
+        raise PermissionDenied
+    encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
+    before = _snapshot(encounter)
+    for name, value in data.fields.items():
+        setattr(encounter, name, value)
+    encounter.full_clean(validate_constraints=False)
+    encounter.save()
+    kept = {
+        (r.partner_id, r.partner_kind, r.right_id, r.topic): r for r in encounter.referrals.all()
+    }
+    encounter.topics.all().delete()
+    encounter.signals.all().delete()
+    new_referrals = []
+    for r in data.referrals:
+        values = _referral_fields(r)
+        partner, right = values.get("partner"), values.get("right")
+        key = (
+            partner.pk if partner else None,
+            values["partner_kind"],
+            right.pk if right else None,
+            values.get("topic", ""),
+        )
+        old = kept.pop(key, None)
+        if old is not None and old.outcome == values.get("outcome", old.outcome):
+            continue
+        if old is not None:
+            old.delete()
+        new_referrals.append(values)
+    for old in kept.values():
+        old.delete()
+    _add_children(encounter, EncounterData(fields={}, topics=data.topics, signals=data.signals))
+    Referral.objects.bulk_create(
+        Referral(organisation_id=encounter.organisation_id, encounter=encounter, **values)
+        for values in new_referrals
+    )
+    after = _snapshot(encounter)
+    changes = [
+        EncounterChange(
+            organisation_id=encounter.organisation_id,
+            encounter=encounter,
+            member=membership.user,
+            field=name,
+            old=before[name],
+            new=after[name],
+        )
+        for name in before
+        if before[name] != after[name]
+    ]
+    return EncounterChange.objects.bulk_create(changes)
+
+
+@transaction.atomic
+def referral_set_outcome(*, referral: Referral, outcome: str, by: Membership) -> Referral:
+    """Record what the person said when they came back; kept in the audit trail."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    old = referral.outcome
+    if old == outcome:
+        return referral
+    referral.outcome = outcome
+    referral.outcome_updated_at = timezone.now()
+    referral.outcome_updated_by = by.user
+    referral.full_clean(validate_constraints=False)
+    referral.save(update_fields=["outcome", "outcome_updated_at", "outcome_updated_by"])
+    EncounterChange.objects.create(
+        organisation_id=referral.organisation_id,
+        encounter_id=referral.encounter_id,
+        member=by.user,
+        field=f"referral {referral.pk} outcome",
+        old=old,
+        new=outcome,
+    )
+    return referral

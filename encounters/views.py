@@ -1,0 +1,315 @@
+"""Field mode: count contacts, log anonymous conversations, follow referrals.
+
+Every POST carries a client UUID made by the phone: a double tap, a retry or a replay
+from the offline queue finds the row already saved and answers as if it had just been
+made, so the queue can drop the item.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from encounters import selectors, services
+from encounters.forms import (
+    EncounterForm,
+    OutcomeForm,
+    TapForm,
+    referral_formset,
+    signal_formset,
+)
+from encounters.models import Encounter, Referral, ReferralOutcome
+from outreach.http import INVALID, render_page
+from outreach.models import OutreachSession
+from outreach.tenancy import OrgRequest, get_for_org, member_required
+
+
+def _get_session(request: OrgRequest, pk: int) -> OutreachSession:
+    return get_for_org(
+        OutreachSession.objects.select_related("place", "territory"), request, pk=pk
+    )
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
+# --- The field page and its counters --------------------------------------------
+
+
+def _field_context(request: OrgRequest, session: OutreachSession) -> dict[str, Any]:
+    return {
+        "session": session,
+        "counts": selectors.tap_counts(session=session, author=request.user),
+        "tap_uuid": uuid.uuid4(),
+    }
+
+
+@require_GET
+@member_required()
+def field_mode(request: OrgRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    context = _field_context(request, session)
+    if not request.htmx:
+        context["encounters"] = selectors.session_encounters(session=session)
+    return render_page(request, "encounters/field.html", context, partial="counters")
+
+
+def _counters_response(request: OrgRequest, session: OutreachSession) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request, "encounters/field.html#counters", _field_context(request, session)
+        )
+    return redirect("field_mode", session.pk)
+
+
+@require_POST
+@member_required()
+def tap(request: OrgRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    form = TapForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("This tap could not be counted."), status=INVALID)
+    services.contact_tap(
+        organisation=request.organisation,
+        session=session,
+        author=request.user,
+        kind=form.cleaned_data["kind"],
+        client_uuid=form.cleaned_data["client_uuid"],
+    )
+    return _counters_response(request, session)
+
+
+@require_POST
+@member_required()
+def tap_undo(request: OrgRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    undone = services.contact_tap_undo(
+        organisation=request.organisation,
+        session=session,
+        author=request.user,
+        client_uuid=_uuid(request.POST.get("tap")),
+    )
+    if not request.htmx and undone is not None:
+        messages.success(request, _("The last tap has been taken back."))
+    return _counters_response(request, session)
+
+
+# --- Conversations ----------------------------------------------------------------
+
+
+def _occurred_at(form: EncounterForm, session: OutreachSession):
+    """The phone's time when the note was sent (it may have waited offline), if it is
+    plausible; else now."""
+    now = timezone.now()
+    when = form.cleaned_data.get("occurred_at")
+    if when and session.starts_at - timedelta(hours=12) <= when <= now + timedelta(minutes=5):
+        return when
+    return now
+
+
+def _data(form, signals, referrals) -> services.EncounterData:
+    return services.EncounterData(
+        fields=form.encounter_fields(),
+        topics=form.cleaned_data["topics"],
+        signals=[{"right": r["right"], "reason": r["reason"]} for r in signals.used_rows()],
+        referrals=[
+            {k: r[k] for k in ("partner", "partner_kind", "right", "topic", "outcome")}
+            for r in referrals.used_rows()
+        ],
+    )
+
+
+def _form_page(request, session, form, signals, referrals, **extra) -> HttpResponse:
+    invalid = form.is_bound and not (form.is_valid() and signals.is_valid() and referrals.is_valid())
+    context = {
+        "session": session,
+        "form": form,
+        "signals": signals,
+        "referrals": referrals,
+        "new_card_code": services.return_card_code_new(),
+        **extra,
+    }
+    return render(
+        request, "encounters/encounter_form.html", context, status=INVALID if invalid else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    org = request.organisation
+    if request.method == "POST":
+        client_uuid = _uuid(request.POST.get("client_uuid"))
+        if client_uuid and services.encounter_for_client_uuid(
+            organisation=org, client_uuid=client_uuid
+        ):
+            # A double tap or a replay: it is saved already, say so and move on.
+            messages.info(request, _("This conversation was already saved."))
+            return redirect("field_mode", session.pk)
+        form = EncounterForm(request.POST, return_cards=org.return_cards_enabled)
+        signals = signal_formset(request.POST, organisation=org)
+        referrals = referral_formset(request.POST, organisation=org)
+        if form.is_valid() and signals.is_valid() and referrals.is_valid():
+            services.encounter_create(
+                organisation=org,
+                session=session,
+                author=request.user,
+                client_uuid=form.cleaned_data["client_uuid"],
+                data=_data(form, signals, referrals),
+                occurred_at=_occurred_at(form, session),
+            )
+            messages.success(request, _("Conversation saved."))
+            return redirect("field_mode", session.pk)
+    else:
+        form = EncounterForm(
+            initial={"client_uuid": uuid.uuid4()}, return_cards=org.return_cards_enabled
+        )
+        signals = signal_formset(organisation=org)
+        referrals = referral_formset(organisation=org)
+    return _form_page(request, session, form, signals, referrals)
+
+
+def _get_encounter(request: OrgRequest, pk: int) -> Encounter:
+    return get_for_org(
+        Encounter.objects.select_related("session__place", "session__territory", "author"),
+        request,
+        pk=pk,
+    )
+
+
+@require_GET
+@member_required()
+def encounter_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    encounter = _get_encounter(request, pk)
+    context = {
+        "encounter": encounter,
+        "can_edit": services.encounter_editable_by(encounter, request.membership),
+        **selectors.encounter_detail(encounter=encounter),
+    }
+    return render(request, "encounters/encounter_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def encounter_edit(request: OrgRequest, pk: int) -> HttpResponse:
+    encounter = _get_encounter(request, pk)
+    if not services.encounter_editable_by(encounter, request.membership):
+        raise PermissionDenied
+    org = request.organisation
+    signal_rows = [{"right": s.right, "reason": s.reason} for s in encounter.signals.all()]
+    referral_rows = [
+        {
+            "partner": r.partner,
+            "partner_kind": r.partner_kind if r.partner_id is None else "",
+            "right": r.right,
+            "topic": r.topic,
+            "outcome": r.outcome,
+        }
+        for r in encounter.referrals.select_related("partner", "right")
+    ]
+    cards = org.return_cards_enabled or bool(encounter.return_card_code)
+    if request.method == "POST":
+        form = EncounterForm(request.POST, instance=encounter, return_cards=cards)
+        signals = signal_formset(request.POST, organisation=org, initial=signal_rows)
+        referrals = referral_formset(request.POST, organisation=org, initial=referral_rows)
+        if form.is_valid() and signals.is_valid() and referrals.is_valid():
+            services.encounter_update(
+                encounter=encounter,
+                membership=request.membership,
+                data=_data(form, signals, referrals),
+            )
+            messages.success(request, _("The conversation has been corrected."))
+            return redirect("encounter_detail", encounter.pk)
+    else:
+        form = EncounterForm(instance=encounter, return_cards=cards)
+        signals = signal_formset(organisation=org, initial=signal_rows)
+        referrals = referral_formset(organisation=org, initial=referral_rows)
+    return _form_page(
+        request, encounter.session, form, signals, referrals, encounter=encounter
+    )
+
+
+# --- Referrals to follow --------------------------------------------------------
+
+
+@require_GET
+@member_required()
+def referral_list(request: OrgRequest) -> HttpResponse:
+    include_closed = request.GET.get("all") == "1"
+    context = {
+        "referrals": selectors.referrals_to_follow(
+            organisation=request.organisation, include_closed=include_closed
+        ),
+        "include_closed": include_closed,
+        "outcome_choices": ReferralOutcome.choices,
+    }
+    return render_page(request, "encounters/referral_list.html", context)
+
+
+@require_POST
+@member_required()
+def referral_outcome(request: OrgRequest, pk: int) -> HttpResponse:
+    referral = get_for_org(
+        Referral.objects.select_related(
+            "partner", "right", "encounter__session__place", "encounter__session__territory"
+        ),
+        request,
+        pk=pk,
+    )
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        referral = services.referral_set_outcome(
+            referral=referral, outcome=form.cleaned_data["outcome"], by=request.membership
+        )
+        if not request.htmx:
+            messages.success(request, _("Outcome saved."))
+    if request.htmx:
+        return render(
+            request,
+            "encounters/referral_list.html#referral",
+            {
+                "referral": referral,
+                "saved": form.is_valid(),
+                "outcome_choices": ReferralOutcome.choices,
+            },
+            status=200 if form.is_valid() else INVALID,
+        )
+    return redirect(reverse("referral_list"))
+
+
+# --- Offline --------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def service_worker(request: OrgRequest) -> HttpResponse:
+    """The service worker, served from the root so that its scope is the whole site.
+
+    It is a template so that it knows the (hashed) URLs of the static files to keep."""
+    assets = [static(p) for p in ("css/terrain.css", "vendor/htmx.min.js", "js/field.js")]
+    response = render(
+        request,
+        "encounters/sw.js",
+        {"assets": assets, "version": "-".join(a.rsplit("/", 1)[-1] for a in assets)},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
