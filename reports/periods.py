@@ -1,0 +1,100 @@
+"""Reporting periods in Europe/Paris: months, quarters, years, custom ranges.
+
+A period is a half-open range of local dates [start, end). Its datetime bounds are
+midnight in Europe/Paris, so an encounter at 23:30 on 31 March belongs to March even
+though it is 21:30 or 22:30 UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+PARIS = ZoneInfo("Europe/Paris")
+KINDS = ("month", "quarter", "year", "custom")
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: date
+    end: date  # exclusive
+
+    @classmethod
+    def month(cls, day: date) -> Period:
+        first = day.replace(day=1)
+        return cls("month", first, _add_months(first, 1))
+
+    @classmethod
+    def quarter(cls, day: date) -> Period:
+        first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return cls("quarter", first, _add_months(first, 3))
+
+    @classmethod
+    def year(cls, day: date) -> Period:
+        return cls("year", date(day.year, 1, 1), date(day.year + 1, 1, 1))
+
+    @classmethod
+    def custom(cls, start: date, last: date) -> Period:
+        return cls("custom", start, last + timedelta(days=1))
+
+    @classmethod
+    def of(cls, kind: str, day: date) -> Period:
+        return {"month": cls.month, "quarter": cls.quarter, "year": cls.year}[kind](day)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time(0), tzinfo=PARIS)
+
+    @property
+    def end_at(self) -> datetime:
+        return datetime.combine(self.end, time(0), tzinfo=PARIS)
+
+    def previous(self) -> Period:
+        """The period just before, of the same kind and length."""
+        if self.kind == "month":
+            return Period.month(_add_months(self.start, -1))
+        if self.kind == "quarter":
+            return Period.quarter(_add_months(self.start, -3))
+        if self.kind == "year":
+            return Period.year(date(self.start.year - 1, 1, 1))
+        length = self.end - self.start
+        return Period("custom", self.start - length, self.start)
+
+    def same_last_year(self) -> Period:
+        try:
+            start = self.start.replace(year=self.start.year - 1)
+            end = self.end.replace(year=self.end.year - 1)
+        except ValueError:  # 29 February
+            start = self.start.replace(year=self.start.year - 1, day=28)
+            end = self.end.replace(year=self.end.year - 1, day=28)
+        return Period(self.kind, start, end)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return date_format(self.start, "F Y")
+        if self.kind == "quarter":
+            return _("Q%(quarter)s %(year)s") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        if self.kind == "year":
+            return str(self.start.year)
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "j M Y"),
+            "end": date_format(self.last_day, "j M Y"),
+        }

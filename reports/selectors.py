@@ -1,0 +1,407 @@
+"""The figures of the dashboard and the reports: one function per figure, SQL aggregates.
+
+Every selector takes a ``Scope`` (which organisations, which period, which territory,
+session kind and member) and returns plain numbers or a ``Table``. Queries run on the
+reporting database alias (a read replica when configured) and never loop over rows in
+Python: each figure is one or two GROUP BY queries whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour, TruncMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from encounters.models import (
+    Encounter,
+    EncounterKind,
+    EncounterTopic,
+    NonTakeUpReason,
+    NonTakeUpSignal,
+    Referral,
+    ReferralOutcome,
+    Right,
+    Topic,
+)
+from outreach.db_router import reporting_db
+from outreach.models import OutreachSession, SessionStatus
+from reports.periods import PARIS, Period
+from reports.tables import Table
+from territories.models import Partner, Place, Territory
+
+
+@dataclass(frozen=True)
+class Scope:
+    organisation_ids: tuple[int, ...]
+    period: Period
+    territory_ids: tuple[int, ...] | None = None  # a territory and its sub-territories
+    session_kind: str = ""
+    member_id: int | None = None
+
+    def with_period(self, period: Period) -> Scope:
+        return Scope(
+            self.organisation_ids, period, self.territory_ids, self.session_kind, self.member_id
+        )
+
+
+def _sessions(scope: Scope) -> QuerySet[OutreachSession]:
+    qs = OutreachSession.objects.using(reporting_db()).filter(
+        organisation_id__in=scope.organisation_ids,
+        starts_at__gte=scope.period.start_at,
+        starts_at__lt=scope.period.end_at,
+        status=SessionStatus.DONE,
+    )
+    if scope.territory_ids is not None:
+        qs = qs.filter(territory_id__in=scope.territory_ids)
+    if scope.session_kind:
+        qs = qs.filter(kind=scope.session_kind)
+    if scope.member_id:
+        qs = qs.filter(Q(assignments__user_id=scope.member_id) | Q(lead_id=scope.member_id))
+    return qs
+
+
+def _encounter_filter(scope: Scope, prefix: str = "") -> Q:
+    """Conditions on encounters, reached through ``prefix`` (e.g. "encounter__")."""
+    q = Q(
+        **{
+            f"{prefix}organisation_id__in": scope.organisation_ids,
+            f"{prefix}occurred_at__gte": scope.period.start_at,
+            f"{prefix}occurred_at__lt": scope.period.end_at,
+        }
+    )
+    if scope.territory_ids is not None:
+        q &= Q(**{f"{prefix}session__territory_id__in": scope.territory_ids})
+    if scope.session_kind:
+        q &= Q(**{f"{prefix}session__kind": scope.session_kind})
+    if scope.member_id:
+        q &= Q(**{f"{prefix}author_id": scope.member_id})
+    return q
+
+
+def _encounters(scope: Scope) -> QuerySet[Encounter]:
+    return Encounter.objects.using(reporting_db()).filter(_encounter_filter(scope))
+
+
+_DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+
+
+def _hours(duration: timedelta | None) -> float:
+    return round((duration or timedelta()).total_seconds() / 3600, 1)
+
+
+def field_activity(scope: Scope) -> dict[str, float | int]:
+    """Sessions held, hours in the field, brief contacts and refusals (one query)."""
+    # Distinct rows first: the member filter joins the team and could repeat a session.
+    ids = _sessions(scope).values("pk").distinct()
+    row = (
+        OutreachSession.objects.using(reporting_db())
+        .filter(pk__in=ids)
+        .aggregate(
+            sessions=Count("pk"),
+            duration=Sum(_DURATION),
+            brief_contacts=Sum("brief_contacts"),
+            refusals=Sum("refusals"),
+        )
+    )
+    return {
+        "sessions": row["sessions"],
+        "hours": _hours(row["duration"]),
+        "brief_contacts": row["brief_contacts"] or 0,
+        "refusals": row["refusals"] or 0,
+    }
+
+
+def encounter_counts(scope: Scope) -> dict[str, int]:
+    """Conversations, on-site help, first time met versus already met (one query)."""
+    row = _encounters(scope).aggregate(
+        encounters=Count("pk"),
+        conversations=Count("pk", filter=Q(kind=EncounterKind.CONVERSATION)),
+        on_site_help=Count("pk", filter=Q(kind=EncounterKind.ON_SITE_HELP)),
+        # Not named "first_time": an aggregate may not shadow a field it filters on.
+        met_first_time=Count("pk", filter=Q(first_time=True)),
+        already_met=Count("pk", filter=Q(first_time=False)),
+    )
+    row["first_time"] = row.pop("met_first_time")
+    return row
+
+
+def headline(scope: Scope) -> dict[str, float | int]:
+    """The key figures of the top of the dashboard (two queries)."""
+    figures = {**field_activity(scope), **encounter_counts(scope)}
+    figures["signals"] = (
+        NonTakeUpSignal.objects.using(reporting_db())
+        .filter(_encounter_filter(scope, "encounter__"))
+        .count()
+    )
+    figures["referrals"] = (
+        Referral.objects.using(reporting_db())
+        .filter(_encounter_filter(scope, "encounter__"))
+        .count()
+    )
+    return figures
+
+
+def conversations_by_place(scope: Scope) -> Table:
+    """Where to stand: encounters, hours in the field and encounters per 10 hours by place."""
+    hours = dict(
+        _sessions(scope)
+        .values("place_id")
+        .annotate(duration=Sum(_DURATION))
+        .values_list("place_id", "duration")
+    )
+    counts = dict(
+        _encounters(scope)
+        .values("session__place_id")
+        .annotate(n=Count("pk"))
+        .values_list("session__place_id", "n")
+    )
+    names = dict(
+        Place.objects.using(reporting_db())
+        .filter(pk__in=[pk for pk in {*hours, *counts} if pk])
+        .values_list("pk", "name")
+    )
+    table = Table(
+        title=_("Encounters by place"),
+        description=_("Encounters, hours in the field and encounters per ten hours, by place."),
+        row_header=_("Place"),
+        columns=[_("Encounters"), _("Hours in the field"), _("Encounters per 10 h")],
+        chart="bar",
+    )
+    rows = []
+    for pk in {*hours, *counts}:
+        h = _hours(hours.get(pk))
+        n = counts.get(pk, 0)
+        rate = round(10 * n / h) if h else None
+        rows.append((names.get(pk, _("No fixed place")), n, round(h), rate))
+    for label, n, h, rate in sorted(rows, key=lambda r: (-r[1], r[0])):
+        table.add_row(label, [n, h, rate])
+    return table
+
+
+def conversations_by_hour(scope: Scope) -> Table:
+    """When to stand: encounters by hour of the day, in Paris time."""
+    counts = dict(
+        _encounters(scope)
+        .annotate(hour=ExtractHour("occurred_at", tzinfo=PARIS))
+        .values("hour")
+        .annotate(n=Count("pk"))
+        .values_list("hour", "n")
+    )
+    table = Table(
+        title=_("Encounters by hour of the day"),
+        description=_("Number of encounters that started in each hour, Paris time."),
+        row_header=_("Hour"),
+        columns=[_("Encounters")],
+        chart="bar",
+    )
+    if counts:
+        for hour in range(min(counts), max(counts) + 1):
+            table.add_row(f"{hour} h", [counts.get(hour, 0)])
+    return table
+
+
+def topics(scope: Scope) -> Table:
+    counts = dict(
+        EncounterTopic.objects.using(reporting_db())
+        .filter(_encounter_filter(scope, "encounter__"))
+        .values("topic")
+        .annotate(n=Count("pk"))
+        .values_list("topic", "n")
+    )
+    table = Table(
+        title=_("Topics of the conversations"),
+        description=_("How many encounters touched on each topic (one encounter, several topics)."),
+        row_header=_("Topic"),
+        columns=[_("Encounters")],
+    )
+    for value, label in sorted(Topic.choices, key=lambda c: -counts.get(c[0], 0)):
+        if counts.get(value):
+            table.add_row(str(label), [counts[value]])
+    return table
+
+
+def signals_by_right_and_reason(scope: Scope) -> Table:
+    """Non-take-up signals: a right x reason table with totals."""
+    cells: dict[int, dict[str, int]] = defaultdict(dict)
+    for right_id, reason, n in (
+        NonTakeUpSignal.objects.using(reporting_db())
+        .filter(_encounter_filter(scope, "encounter__"))
+        .values("right_id", "reason")
+        .annotate(n=Count("pk"))
+        .values_list("right_id", "reason", "n")
+    ):
+        cells[right_id][reason] = n
+    rights = Right.objects.using(reporting_db()).filter(pk__in=cells).order_by("position")
+    table = Table(
+        title=_("Non-take-up signals by right and reason"),
+        description=_("Signals of non-take-up noted in conversations, by right and by reason."),
+        row_header=_("Right"),
+        columns=[str(label) for label in NonTakeUpReason.labels],
+        totals=True,
+    )
+    for right in rights:
+        table.add_row(right.short_name, [cells[right.pk].get(r, 0) for r in NonTakeUpReason.values])
+    return table
+
+
+def signals_by_month(scope: Scope) -> Table:
+    """Monthly trend of non-take-up signals: one row per reason, one column per month."""
+    cells: dict = defaultdict(dict)
+    for month, reason, n in (
+        NonTakeUpSignal.objects.using(reporting_db())
+        .filter(_encounter_filter(scope, "encounter__"))
+        .annotate(month=TruncMonth("encounter__occurred_at", tzinfo=PARIS))
+        .values("month", "reason")
+        .annotate(n=Count("pk"))
+        .values_list("month", "reason", "n")
+    ):
+        cells[reason][month.date() if hasattr(month, "date") else month] = n
+    months = []
+    day = scope.period.start
+    while day < scope.period.end:
+        months.append(day)
+        day = Period.month(day).end
+    table = Table(
+        title=_("Non-take-up signals by month"),
+        description=_("Number of non-take-up signals each month, by reason."),
+        row_header=_("Reason"),
+        columns=[date_format(m, "M Y") for m in months],
+        chart="line",
+    )
+    for reason, label in NonTakeUpReason.choices:
+        table.add_row(str(label), [cells[reason].get(m, 0) for m in months])
+    return table
+
+
+def referrals_by_partner(scope: Scope) -> Table:
+    """Referrals by partner (or kind of partner when none was named) and outcome."""
+    cells: dict = defaultdict(dict)
+    for partner_id, kind, outcome, n in (
+        Referral.objects.using(reporting_db())
+        .filter(_encounter_filter(scope, "encounter__"))
+        .values("partner_id", "partner_kind", "outcome")
+        .annotate(n=Count("pk"))
+        .values_list("partner_id", "partner_kind", "outcome", "n")
+    ):
+        key = ("p", partner_id) if partner_id else ("k", kind)
+        cells[key][outcome] = cells[key].get(outcome, 0) + n
+    names = dict(
+        Partner.objects.using(reporting_db())
+        .filter(pk__in=[k[1] for k in cells if k[0] == "p"])
+        .values_list("pk", "name")
+    )
+    kinds = dict(Partner.Kind.choices)
+    table = Table(
+        title=_("Referrals by partner and outcome"),
+        description=_("Referrals made, by partner structure and by what became of them."),
+        row_header=_("Partner"),
+        columns=[str(label) for label in ReferralOutcome.labels],
+        totals=True,
+    )
+    rows = []
+    for key, outcomes in cells.items():
+        label = names.get(key[1], "?") if key[0] == "p" else str(kinds.get(key[1], key[1]))
+        rows.append((label, [outcomes.get(o, 0) for o in ReferralOutcome.values]))
+    for label, values in sorted(rows, key=lambda r: (-sum(r[1]), r[0])):
+        table.add_row(label, values)
+    return table
+
+
+def referral_funnel(scope: Scope) -> Table:
+    """Referrals proposed, then accepted, then done as reported by the person (one query)."""
+    row = (
+        Referral.objects.using(reporting_db())
+        .filter(_encounter_filter(scope, "encounter__"))
+        .aggregate(
+            proposed=Count("pk"),
+            accepted=Count(
+                "pk", filter=Q(outcome__in=[ReferralOutcome.ACCEPTED, ReferralOutcome.DONE])
+            ),
+            done=Count("pk", filter=Q(outcome=ReferralOutcome.DONE)),
+        )
+    )
+    table = Table(
+        title=_("Referrals: from proposed to done"),
+        description=_(
+            "Referrals proposed, accepted (or done), and done as the person told us later."
+        ),
+        row_header=_("Step"),
+        columns=[_("Referrals")],
+        chart="funnel",
+    )
+    table.add_row(_("Proposed"), [row["proposed"]])
+    table.add_row(_("Accepted"), [row["accepted"]])
+    table.add_row(_("Done"), [row["done"]])
+    return table
+
+
+def by_territory(scope: Scope) -> Table:
+    """Sessions, encounters, signals and referrals by territory of the session."""
+    sessions = dict(
+        _sessions(scope)
+        .values("territory_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("territory_id", "n")
+    )
+    encounters = {
+        t: (n, s, r)
+        for t, n, s, r in _encounters(scope)
+        .values("session__territory_id")
+        .annotate(
+            n=Count("pk", distinct=True),
+            s=Count("signals", distinct=True),
+            r=Count("referrals", distinct=True),
+        )
+        .values_list("session__territory_id", "n", "s", "r")
+    }
+    names = dict(
+        Territory.objects.using(reporting_db())
+        .filter(pk__in={*sessions, *encounters})
+        .values_list("pk", "name")
+    )
+    table = Table(
+        title=_("By territory"),
+        description=_("Sessions held, encounters, non-take-up signals and referrals by territory."),
+        row_header=_("Territory"),
+        columns=[_("Sessions"), _("Encounters"), _("Signals"), _("Referrals")],
+        totals=True,
+    )
+    for pk in sorted({*sessions, *encounters}, key=lambda pk: names.get(pk, "")):
+        n, s, r = encounters.get(pk, (0, 0, 0))
+        table.add_row(names.get(pk, "?"), [sessions.get(pk, 0), n, s, r])
+    return table
+
+
+def key_figures_table(scope: Scope, compare: list[tuple[str, Scope]]) -> Table:
+    """The headline figures for the scope and the periods it is compared with."""
+    figures = [headline(scope)] + [headline(other) for _label, other in compare]
+    table = Table(
+        title=_("Key figures"),
+        description=_("The main counts of the period, beside the periods compared."),
+        row_header=_("Figure"),
+        columns=[scope.period.label] + [label for label, _other in compare],
+        chart="none",
+    )
+    for key, label in headline_labels():
+        table.add_row(str(label), [round(f[key]) for f in figures])
+    return table
+
+
+def headline_labels() -> list[tuple[str, str]]:
+    return [
+        ("sessions", _("Sessions held")),
+        ("hours", _("Hours in the field")),
+        ("brief_contacts", _("Brief contacts")),
+        ("conversations", _("Conversations")),
+        ("on_site_help", _("On-site help")),
+        ("refusals", _("Refusals")),
+        ("first_time", _("Met for the first time")),
+        ("already_met", _("Already met")),
+        ("signals", _("Non-take-up signals")),
+        ("referrals", _("Referrals")),
+    ]

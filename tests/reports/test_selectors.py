@@ -1,0 +1,216 @@
+"""Each dashboard figure against figures computed by hand on a small fixture."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+
+from encounters.models import EncounterTopic, NonTakeUpSignal, Right
+from outreach.models import Role, SessionStatus
+from reports import selectors
+from reports.periods import Period
+from reports.selectors import Scope
+from tests.factories import (
+    EncounterFactory,
+    MembershipFactory,
+    OutreachSessionFactory,
+    PartnerFactory,
+    PlaceFactory,
+    ReferralFactory,
+    TerritoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def french():
+    with translation.override("fr"):
+        yield
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=PARIS)
+
+
+@pytest.fixture
+def field(org, other_org):
+    """March 2026 in Prades, by hand:
+
+    - market stand, Tue 3 March 9:00–12:00 (3 h), done, 20 brief contacts, 4 refusals:
+      encounters at 9:30 (first time, housing+rights, RSA non-demand, CAF referral done)
+      and 10:15 (already met, health, CSS non-knowledge, CCAS referral accepted);
+    - permanence in the Gare neighbourhood, Tue 31 March 21:00–23:59, done, 5 contacts:
+      one encounter at 23:30 Paris time, which is still March (21:30 UTC);
+    - a cancelled stand on 10 March with 7 contacts: never counted;
+    - an April session with one encounter: outside March.
+    """
+    prades = TerritoryFactory(organisation=org, name="Prades")
+    gare = TerritoryFactory(organisation=org, name="Gare", parent=prades)
+    market = PlaceFactory(territory=prades, name="Marché du mardi")
+    room = PlaceFactory(territory=gare, name="Salle de la mairie")
+    volunteer = MembershipFactory(organisation=org, role=Role.VOLUNTEER).user
+    done = SessionStatus.DONE
+    stand = OutreachSessionFactory(
+        territory=prades,
+        place=market,
+        starts_at=at(2026, 3, 3, 9),
+        ends_at=at(2026, 3, 3, 12),
+        status=done,
+        brief_contacts=20,
+        refusals=4,
+        members=[volunteer],
+    )
+    late = OutreachSessionFactory(
+        territory=gare,
+        place=room,
+        kind="permanence",
+        starts_at=at(2026, 3, 31, 21),
+        ends_at=at(2026, 3, 31, 23, 59),
+        status=done,
+        brief_contacts=5,
+    )
+    OutreachSessionFactory(
+        territory=prades,
+        starts_at=at(2026, 3, 10, 9),
+        status=SessionStatus.CANCELLED,
+        cancel_reason="Pluie",
+        brief_contacts=7,
+    )
+    april = OutreachSessionFactory(
+        territory=prades, place=market, starts_at=at(2026, 4, 7, 9), status=done, brief_contacts=9
+    )
+    caf = PartnerFactory(organisation=org, name="CAF 66", kind="caf")
+    rsa, css = Right.objects.get(code="rsa"), Right.objects.get(code="css")
+
+    e1 = EncounterFactory(session=stand, author=volunteer, occurred_at=at(2026, 3, 3, 9, 30))
+    e2 = EncounterFactory(session=stand, occurred_at=at(2026, 3, 3, 10, 15), first_time=False)
+    e3 = EncounterFactory(session=late, occurred_at=at(2026, 3, 31, 23, 30), kind="on_site_help")
+    e4 = EncounterFactory(session=april, occurred_at=at(2026, 4, 7, 9, 30))
+    for encounter, topic in [(e1, "housing"), (e1, "rights"), (e2, "health"), (e4, "health")]:
+        EncounterTopic.objects.create(organisation=org, encounter=encounter, topic=topic)
+    for encounter, right, reason in [
+        (e1, rsa, "non_demand"),
+        (e2, css, "non_knowledge"),
+        (e3, rsa, "non_demand"),
+        (e4, rsa, "non_receipt"),
+    ]:
+        NonTakeUpSignal.objects.create(
+            organisation=org, encounter=encounter, right=right, reason=reason
+        )
+    ReferralFactory(encounter=e1, partner=caf, partner_kind="caf", outcome="done")
+    ReferralFactory(encounter=e2, partner_kind="ccas", outcome="accepted")
+    ReferralFactory(encounter=e4, partner=caf, partner_kind="caf", outcome="proposed")
+    # Another organisation's busy March must never show.
+    theirs = OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=other_org),
+        starts_at=at(2026, 3, 3, 9),
+        status=done,
+        brief_contacts=100,
+    )
+    EncounterFactory(session=theirs, occurred_at=at(2026, 3, 3, 9, 30))
+    return {"org": org, "prades": prades, "gare": gare, "volunteer": volunteer}
+
+
+def march(field, **kwargs) -> Scope:
+    return Scope((field["org"].pk,), Period.month(date(2026, 3, 1)), **kwargs)
+
+
+def test_field_activity(field):
+    assert selectors.field_activity(march(field)) == {
+        "sessions": 2,
+        "hours": 6.0,  # 3 h + 2 h 59, rounded to a tenth
+        "brief_contacts": 25,
+        "refusals": 4,
+    }
+
+
+def test_encounter_counts_and_the_last_evening_of_the_month(field):
+    assert selectors.encounter_counts(march(field)) == {
+        "encounters": 3,
+        "conversations": 2,
+        "on_site_help": 1,
+        "first_time": 2,
+        "already_met": 1,
+    }
+    april = Scope((field["org"].pk,), Period.month(date(2026, 4, 1)))
+    assert selectors.encounter_counts(april)["encounters"] == 1
+
+
+def test_territory_filter_includes_sub_territories(field):
+    only_gare = march(field, territory_ids=(field["gare"].pk,))
+    assert selectors.encounter_counts(only_gare)["encounters"] == 1
+    assert selectors.field_activity(only_gare)["sessions"] == 1
+    whole = march(field, territory_ids=(field["prades"].pk, field["gare"].pk))
+    assert selectors.encounter_counts(whole)["encounters"] == 3
+
+
+def test_kind_and_member_filters(field):
+    assert selectors.field_activity(march(field, session_kind="permanence"))["sessions"] == 1
+    mine = march(field, member_id=field["volunteer"].pk)
+    assert selectors.encounter_counts(mine)["encounters"] == 1
+    assert selectors.field_activity(mine)["sessions"] == 1
+
+
+def test_signals_by_right_and_reason(field):
+    table = selectors.signals_by_right_and_reason(march(field))
+    reasons = ["non_knowledge", "non_demand", "non_receipt", "non_proposal"]
+    cells = {row.label: dict(zip(reasons, row.values, strict=True)) for row in table.rows}
+    assert cells == {
+        "RSA": {"non_knowledge": 0, "non_demand": 2, "non_receipt": 0, "non_proposal": 0},
+        "CSS": {"non_knowledge": 1, "non_demand": 0, "non_receipt": 0, "non_proposal": 0},
+    }
+
+
+def test_signals_by_month(field):
+    year = Scope((field["org"].pk,), Period.year(date(2026, 1, 1)))
+    table = selectors.signals_by_month(year)
+    assert len(table.columns) == 12 and table.columns[2] == "Mar 2026"
+    by_reason = {row.label.split(" ")[0]: row.values for row in table.rows}
+    assert by_reason["Non-demande"][2] == 2 and by_reason["Non-connaissance"][2] == 1
+    assert by_reason["Non-réception"][3] == 1
+    assert sum(sum(row.values) for row in table.rows) == 4
+
+
+def test_referrals_by_partner_and_funnel(field):
+    table = selectors.referrals_by_partner(march(field))
+    by_label = {row.label: row.values for row in table.rows}
+    # columns: proposed, accepted, done, declined, unknown
+    assert by_label == {
+        "CAF 66": [0, 0, 1, 0, 0],
+        "CCAS (centre communal d’action sociale)": [0, 1, 0, 0, 0],
+    }
+    assert [r.values[0] for r in selectors.referral_funnel(march(field)).rows] == [2, 2, 1]
+
+
+def test_topics_and_hours(field):
+    assert {r.label: r.values[0] for r in selectors.topics(march(field)).rows} == {
+        "Logement": 1,
+        "Droits et prestations": 1,
+        "Santé": 1,
+    }
+    hours = {r.label: r.values[0] for r in selectors.conversations_by_hour(march(field)).rows}
+    assert hours["9 h"] == 1 and hours["10 h"] == 1 and hours["23 h"] == 1 and hours["15 h"] == 0
+
+
+def test_by_place_and_by_territory(field):
+    places = {r.label: r.values for r in selectors.conversations_by_place(march(field)).rows}
+    assert places["Marché du mardi"] == [2, 3, 7]  # 2 encounters in 3 h: 6.7 per 10 h
+    assert places["Salle de la mairie"] == [1, 3, 3]
+    territories = {r.label: r.values for r in selectors.by_territory(march(field)).rows}
+    assert territories == {"Prades": [1, 2, 2, 2], "Gare": [1, 1, 1, 0]}
+
+
+def test_previous_period_and_same_month_last_year():
+    march_ = Period.month(date(2026, 3, 15))
+    assert march_.previous() == Period.month(date(2026, 2, 1))
+    assert march_.same_last_year() == Period.month(date(2025, 3, 1))
+    assert Period.quarter(date(2026, 1, 5)).previous() == Period.quarter(date(2025, 10, 1))
+    custom = Period.custom(date(2026, 3, 1), date(2026, 3, 10))
+    assert custom.previous() == Period("custom", date(2026, 2, 19), date(2026, 3, 1))
+    assert march_.start_at.utcoffset() == timedelta(hours=1)
+    assert Period.month(date(2026, 4, 1)).start_at.utcoffset() == timedelta(hours=2)
