@@ -55,5 +55,6 @@ urlpatterns = [
     ),
     path("", include("territories.urls")),
     path("", include("encounters.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
