@@ -20,6 +20,7 @@ import html
 import math
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
@@ -87,11 +88,14 @@ def pair(label: str, value: str) -> str:
 
 
 def _text(x: float, y: float, content: str, *, size: int = FONT, fill: str = TEXT, **attrs) -> str:
+    # The <svg> sets the usual size and colour: repeating them would only make the markup
+    # longer, and WeasyPrint's HTML parser takes time per character of it.
+    if size != FONT:
+        attrs["font_size"] = size
+    if fill != TEXT:
+        attrs["fill"] = fill
     extra = "".join(f' {name.replace("_", "-")}="{esc(value)}"' for name, value in attrs.items())
-    return (
-        f'<text x="{_num(x)}" y="{_num(y)}" font-size="{size}" fill="{fill}"{extra}>'
-        f"{esc(content)}</text>"
-    )
+    return f'<text x="{_num(x)}" y="{_num(y)}"{extra}>{esc(content)}</text>'
 
 
 def data_table(table: Table | SuppressedTable, *, caption: bool = True) -> SafeString:
@@ -143,7 +147,7 @@ def _figure(
         f'<svg xmlns="{SVG_NS}" role="img" aria-labelledby="{title_id} {desc_id}" '
         f'viewBox="0 0 {WIDTH} {_num(height)}" width="100%" '
         f'preserveAspectRatio="xMinYMin meet" class="chart-svg" '
-        f'font-family="{esc(FONT_FAMILY)}">'
+        f'font-family="{esc(FONT_FAMILY)}" font-size="{FONT}" fill="{TEXT}">'
         f'<title id="{title_id}">{esc(title)}</title>'
         f'<desc id="{desc_id}">{esc(desc)}</desc>' + "".join(body) + "</svg>"
     )
@@ -172,15 +176,21 @@ VALUE_SPACE = 64  # room right of the longest bar for its value
 def bar_chart(
     table: Table | SuppressedTable,
     *,
-    column: int = 0,
+    column: int | Literal["total"] = 0,
     slug: str = "bars",
     with_data: bool = True,
 ) -> SafeString:
-    """One horizontal bar per row for ``column``, the label above the bar so that long
-    French labels get the whole width of a phone, the value written at the bar's end."""
+    """One horizontal bar per row for ``column`` (an index, or "total" for the rows'
+    totals), the label above the bar so that long French labels get the whole width of a
+    phone, the value written at the bar's end."""
     t = displayed(table)
-    column_name = t.columns[column] if t.columns else ""
-    cells = t.column(column) if t.columns else []
+    if column == "total" and t.rows and t.rows[0].total is not None:
+        column_name = _("Total")
+        cells = [row.total for row in t.rows]
+    else:
+        column = 0 if column == "total" else column
+        column_name = t.columns[column] if t.columns else ""
+        cells = t.column(column) if t.columns else []
     shown_values = [c.value for c in cells if not c.hidden and c.value is not None]
     top = max(shown_values, default=0)
     span = WIDTH - VALUE_SPACE
@@ -207,24 +217,22 @@ def bar_chart(
             body.append(_text(length + 6, text_y, cell.display, class_="value"))
         body.append("</g>")
         y += ROW_HEIGHT
-    if t.rows:
-        # The zero line, so that zero-length bars still sit on something.
-        body.append(
-            f'<line x1="0.5" y1="{FONT + 2}" x2="0.5" y2="{_num(y - 6)}" stroke="{MUTED}" '
-            'stroke-width="1"/>'
-        )
     title = t.title if len(t.columns) <= 1 else f"{t.title} · {column_name}"
     desc = (t.description + " " if t.description else "") + ngettext(
         "Horizontal bar chart, %(count)s bar.", "Horizontal bar chart, %(count)s bars.", len(t.rows)
     ) % {"count": len(t.rows)}
     if shown_values:
-        best = max(
-            (r for r, c in zip(t.rows, cells, strict=True) if not c.hidden and c.value is not None),
-            key=lambda r: r.cells[column].value,
+        best_row, best = max(
+            (
+                (r, c)
+                for r, c in zip(t.rows, cells, strict=True)
+                if not c.hidden and c.value is not None
+            ),
+            key=lambda pair: pair[1].value,
         )
         desc += " " + _("Highest: %(label)s, %(value)s.") % {
-            "label": best.label,
-            "value": best.cells[column].display,
+            "label": best_row.label,
+            "value": best.display,
         }
     desc += _masked_note(t)
     return _figure(
@@ -455,7 +463,10 @@ def chart_for(table: Table | SuppressedTable, *, slug: str, with_data: bool = Tr
     if t.chart == "funnel":
         return funnel_chart(t, slug=slug, with_data=with_data)
     if t.chart == "bar":
-        return bar_chart(t, slug=slug, with_data=with_data)
+        # Several columns: the rows' totals sum them up (one bar per column would hide
+        # all but the first).
+        column = "total" if len(t.columns) > 1 else 0
+        return bar_chart(t, column=column, slug=slug, with_data=with_data)
     return mark_safe("")
 
 
