@@ -201,7 +201,10 @@ class ReferralForm(forms.Form):
     def is_used(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return bool(
-            data.get("partner") or data.get("partner_kind") or data.get("right") or data.get("topic")
+            data.get("partner")
+            or data.get("partner_kind")
+            or data.get("right")
+            or data.get("topic")
         )
 
     def clean(self) -> dict:

@@ -144,7 +144,10 @@ class Encounter(models.Model):
     )
     first_time = models.BooleanField(_("first time met"), default=True)
     duration_band = models.CharField(
-        _("duration"), max_length=10, choices=DurationBand.choices, default=DurationBand.FROM_5_TO_15
+        _("duration"),
+        max_length=10,
+        choices=DurationBand.choices,
+        default=DurationBand.FROM_5_TO_15,
     )
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.FRENCH

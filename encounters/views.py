@@ -37,9 +37,7 @@ from outreach.tenancy import OrgRequest, get_for_org, member_required
 
 
 def _get_session(request: OrgRequest, pk: int) -> OutreachSession:
-    return get_for_org(
-        OutreachSession.objects.select_related("place", "territory"), request, pk=pk
-    )
+    return get_for_org(OutreachSession.objects.select_related("place", "territory"), request, pk=pk)
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -72,9 +70,7 @@ def field_mode(request: OrgRequest, pk: int) -> HttpResponse:
 
 def _counters_response(request: OrgRequest, session: OutreachSession) -> HttpResponse:
     if request.htmx:
-        return render(
-            request, "encounters/field.html#counters", _field_context(request, session)
-        )
+        return render(request, "encounters/field.html#counters", _field_context(request, session))
     return redirect("field_mode", session.pk)
 
 
@@ -136,7 +132,9 @@ def _data(form, signals, referrals) -> services.EncounterData:
 
 
 def _form_page(request, session, form, signals, referrals, **extra) -> HttpResponse:
-    invalid = form.is_bound and not (form.is_valid() and signals.is_valid() and referrals.is_valid())
+    invalid = form.is_bound and not (
+        form.is_valid() and signals.is_valid() and referrals.is_valid()
+    )
     context = {
         "session": session,
         "form": form,
@@ -241,9 +239,7 @@ def encounter_edit(request: OrgRequest, pk: int) -> HttpResponse:
         form = EncounterForm(instance=encounter, return_cards=cards)
         signals = signal_formset(organisation=org, initial=signal_rows)
         referrals = referral_formset(organisation=org, initial=referral_rows)
-    return _form_page(
-        request, encounter.session, form, signals, referrals, encounter=encounter
-    )
+    return _form_page(request, encounter.session, form, signals, referrals, encounter=encounter)
 
 
 # --- Referrals to follow --------------------------------------------------------

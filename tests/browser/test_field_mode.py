@@ -1,0 +1,158 @@
+"""Field mode on a phone, in Chromium: taps, conversations, offline queue, screening."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from encounters.models import ContactTap, Encounter, NonTakeUpSignal, Referral
+from outreach.models import OutreachSession, Role
+from tests.factories import (
+    MembershipFactory,
+    OutreachSessionFactory,
+    PartnerFactory,
+    TerritoryFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def field(org):
+    """A volunteer and the session they are in right now."""
+    user = MembershipFactory(organisation=org, role=Role.VOLUNTEER).user
+    now = timezone.now()
+    session = OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org, name="Prades"),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=2),
+        members=[user],
+    )
+    return user, session
+
+
+def _open_field(login, user, session):
+    page = login(user.email)
+    page.goto(f"/sessions/{session.pk}/field/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    return page
+
+
+def _fill_conversation(page, note="Ne connaissait pas le chèque énergie."):
+    page.get_by_role("radio", name="Femme", exact=True).check()
+    page.get_by_role("radio", name="60–74 ans").check()
+    page.get_by_role("checkbox", name="Énergie, factures").check()
+    page.get_by_label("Note").fill(note)
+
+
+def test_log_a_conversation_with_a_referral_and_a_signal(login, field, org):
+    user, session = field
+    PartnerFactory(organisation=org, name="CCAS de Prades", kind="ccas")
+    page = _open_field(login, user, session)
+    page.get_by_role("link", name=re.compile("Nouvel échange")).click()
+    _fill_conversation(page)
+    page.get_by_text("Signaux de non-recours").click()
+    page.locator("#id_signals-0-right").select_option(label="Chèque énergie")
+    page.get_by_text("Orientations", exact=True).click()
+    page.locator("#id_referrals-0-partner").select_option(label="CCAS de Prades")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/field/$"))
+    expect(page.get_by_text("Échange enregistré.")).to_be_visible()
+    expect(page.get_by_text("1 échange pendant cette action")).to_be_visible()
+    encounter = Encounter.objects.get()
+    assert (encounter.gender, encounter.age_band, encounter.author) == ("woman", "60_74", user)
+    assert NonTakeUpSignal.objects.get().right.code == "cheque-energie"
+    assert Referral.objects.get().partner.name == "CCAS de Prades"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_count_contacts_and_undo_one(login, field):
+    user, session = field
+    page = _open_field(login, user, session)
+    contact = page.locator("[data-count=contact]")
+    for n in range(1, 4):
+        page.get_by_role("button", name=re.compile("Contact bref")).click()
+        expect(contact).to_have_text(str(n))
+    page.get_by_role("button", name=re.compile("Refus")).click()
+    expect(page.locator("[data-count=refusal]")).to_have_text("1")
+    page.get_by_role("button", name=re.compile("Annuler le dernier")).click()
+    expect(page.locator("[data-count=refusal]")).to_have_text("0")
+    page.get_by_role("button", name=re.compile("Annuler le dernier")).click()
+    expect(contact).to_have_text("2")
+    session = OutreachSession.objects.get(pk=session.pk)
+    assert (session.brief_contacts, session.refusals) == (2, 0)
+    assert ContactTap.objects.filter(session=session).count() == 2
+
+
+def _wait_until(page, script: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"timed out waiting for: {script}"
+        page.wait_for_timeout(200)
+
+
+def test_offline_conversations_and_contacts_are_sent_once_back_online(login, field):
+    user, session = field
+    page = _open_field(login, user, session)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    _wait_until(page, "navigator.serviceWorker.controller !== null")
+    form_url = f"/sessions/{session.pk}/encounters/new/"
+    # The field page and its form are kept for when the signal goes.
+    _wait_until(
+        page,
+        f"caches.open('terrain-pages').then(c => c.match('{form_url}')).then(Boolean)",
+    )
+    page.context.set_offline(True)
+
+    contact = page.locator("[data-count=contact]")
+    for n in range(1, 4):
+        page.get_by_role("button", name=re.compile("Contact bref")).click()
+        expect(contact).to_have_text(str(n))
+    for note in ("Première personne, parle du RSA.", "Deuxième personne, cherche un logement."):
+        page.get_by_role("link", name=re.compile("Nouvel échange")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel échange")
+        _fill_conversation(page, note)
+        page.get_by_role("button", name="Enregistrer l’échange").click()
+        expect(page.locator("#queued-note")).to_be_visible()
+    expect(page.locator("#queue-status")).to_have_text("5 en attente")
+    assert Encounter.objects.count() == 0 and ContactTap.objects.count() == 0
+
+    page.context.set_offline(False)
+    expect(page.locator("#queue-status")).to_be_hidden(timeout=30_000)
+    assert Encounter.objects.count() == 2
+    assert set(Encounter.objects.values_list("note", flat=True)) == {
+        "Première personne, parle du RSA.",
+        "Deuxième personne, cherche un logement.",
+    }
+    assert ContactTap.objects.count() == 3
+    assert OutreachSession.objects.get(pk=session.pk).brief_contacts == 3
+
+
+def test_double_tap_on_save_makes_one_encounter(login, field):
+    user, session = field
+    page = _open_field(login, user, session)
+    page.goto(f"/sessions/{session.pk}/encounters/new/")
+    _fill_conversation(page)
+    page.get_by_role("button", name="Enregistrer l’échange").dblclick()
+    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/field/$"))
+    expect(page.get_by_text("1 échange pendant cette action")).to_be_visible()
+    assert Encounter.objects.count() == 1
+
+
+def test_a_phone_number_in_the_note_is_refused_and_kept(login, field):
+    user, session = field
+    page = _open_field(login, user, session)
+    page.goto(f"/sessions/{session.pk}/encounters/new/")
+    note = "Dame seule, la rappeler au 06 12 34 56 78 pour le RSA."
+    _fill_conversation(page, note)
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("alert")).to_contain_text("rien n’a encore été enregistré")
+    expect(page.get_by_label("Note")).to_have_value(note)
+    expect(page.locator(".screened mark")).to_have_text("06 12 34 56 78")
+    expect(page.get_by_role("radio", name="Femme", exact=True)).to_be_checked()
+    assert Encounter.objects.count() == 0
