@@ -153,9 +153,7 @@ CASES = [
     ),
     Case("encounter_detail", "get", EVERYONE, obj="encounter", wrong_method="post"),
     # Another member's encounter: volunteers correct only their own.
-    Case(
-        "encounter_edit", "get", EDITORS, obj="encounter", wrong_method="put", lookup_first=True
-    ),
+    Case("encounter_edit", "get", EDITORS, obj="encounter", wrong_method="put", lookup_first=True),
     Case("referral_list", "get", EVERYONE, wrong_method="post"),
     Case(
         "referral_outcome",
