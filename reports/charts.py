@@ -153,9 +153,10 @@ def _figure(
     )
     data = ""
     if with_data:
+        # Outside the f-string, where xgettext finds it.
+        summary = esc(_("Show the data"))
         data = (
-            f'<details class="chart-data"><summary>{esc(_("Show the data"))}</summary>'
-            f"{data_table(table)}</details>"
+            f'<details class="chart-data"><summary>{summary}</summary>{data_table(table)}</details>'
         )
     return mark_safe(f'<figure class="chart chart-{kind}" id="{base}">{svg}{data}</figure>')
 

@@ -233,8 +233,6 @@ def report_html(
                     "chart": chart_for(t, slug=f"t{n}", with_data=False),
                     "data": data_table(t, caption=False),
                     "id": f"t{n}",
-                    # Narrow tables sit beside their chart; wide ones (months) go below it.
-                    "side": t.chart != "none" and len(t.columns) + t.show_row_totals <= 4,
                 }
                 for n, t in enumerate(shown, 1)
             ],
