@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from encounters.demo import seed_encounters
 from outreach import services
 from outreach.models import (
     Atmosphere,
@@ -832,4 +833,5 @@ def seed(today: date | None = None) -> dict[str, Organisation]:
     for org in orgs.values():
         _seed_directory(org)
         _seed_sessions(org, today)
+        seed_encounters(org)
     return orgs
