@@ -216,6 +216,7 @@ def report_html(
     organisation: str,
     period: str,
     generated_at: datetime.datetime | None = None,
+    narrative: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The HTML that the PDF is printed from (also handy to look at in a browser)."""
     shown = [displayed(t) for t in tables]
@@ -227,6 +228,8 @@ def report_html(
             "period": period,
             "generated_at": timezone.localtime(generated_at or timezone.now()),
             "language": get_language() or "fr",
+            # The coordinator's words (highlights, difficulties...), before the figures.
+            "narrative": [(heading, text) for heading, text in narrative if text],
             "sections": [
                 {
                     "table": t,
@@ -247,10 +250,17 @@ def to_pdf(
     organisation: str,
     period: str,
     generated_at: datetime.datetime | None = None,
+    narrative: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """An A4 report: the organisation, the period, then each table with its chart."""
     # Imported here: WeasyPrint loads Pango and fonts, which only PDF exports need.
     from weasyprint import HTML
 
-    html = report_html(tables, organisation=organisation, period=period, generated_at=generated_at)
+    html = report_html(
+        tables,
+        organisation=organisation,
+        period=period,
+        generated_at=generated_at,
+        narrative=narrative,
+    )
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()

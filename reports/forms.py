@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from encounters.forms import ScreenedTextMixin
 from outreach.models import Organisation, SessionKind
+from reports.models import Report
 from reports.periods import Period
 from territories.models import Territory
 from territories.selectors import territory_subtree_ids
@@ -88,3 +90,16 @@ class DashboardFilterForm(forms.Form):
         if territory is None:
             return None
         return tuple(territory_subtree_ids(organisation=self.organisation, territory=territory))
+
+
+class ReportNarrativeForm(ScreenedTextMixin, forms.ModelForm):
+    screened_fields = ("highlights", "difficulties", "partnerships")
+
+    class Meta:
+        model = Report
+        fields = ["highlights", "difficulties", "partnerships"]
+        widgets = {
+            "highlights": forms.Textarea(attrs={"rows": 4}),
+            "difficulties": forms.Textarea(attrs={"rows": 4}),
+            "partnerships": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -2,8 +2,33 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import views
+from reports import report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+]
+
+urlpatterns += [
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/<str:kind>/<str:key>/", report_views.report_detail, name="report_detail"),
+    path(
+        "reports/<str:kind>/<str:key>/text/",
+        report_views.report_narrative,
+        name="report_narrative",
+    ),
+    path(
+        "reports/<str:kind>/<str:key>/validate/",
+        report_views.report_validate,
+        name="report_validate",
+    ),
+    path(
+        "reports/<str:kind>/<str:key>/download.<str:fmt>",
+        report_views.report_download,
+        name="report_download",
+    ),
+    path(
+        "federation/<str:kind>/<str:key>/",
+        report_views.federation_report,
+        name="federation_report",
+    ),
 ]

@@ -1,0 +1,203 @@
+"""Monthly and annual reports: the page, its narrative, validation and downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from outreach.models import DIRECTORY_EDITORS, Role
+from outreach.tenancy import OrgRequest, member_required
+from reports import exports, services
+from reports.charts import chart_for
+from reports.forms import ReportNarrativeForm
+from reports.models import Report
+from reports.periods import Period
+from reports.report import for_outsiders, report_figures, report_period, report_tables
+
+REPORT_READERS = DIRECTORY_EDITORS  # coordinators and managers
+FORMATS = {
+    "pdf": exports.PDF_CONTENT_TYPE,
+    "xlsx": exports.XLSX_CONTENT_TYPE,
+    "csv": exports.CSV_CONTENT_TYPE,
+}
+
+
+def parse_period(kind: str, key: str) -> tuple[str, date]:
+    """("month", "2026-03") → ("month", 1 March 2026); anything else → 404."""
+    try:
+        if kind == Report.Kind.MONTH:
+            year, month = key.split("-")
+            return kind, date(int(year), int(month), 1)
+        if kind == Report.Kind.YEAR:
+            return kind, date(int(key), 1, 1)
+    except ValueError:
+        pass
+    raise Http404
+
+
+def period_key(kind: str, start: date) -> str:
+    return f"{start:%Y-%m}" if kind == Report.Kind.MONTH else f"{start:%Y}"
+
+
+def _report(request: OrgRequest, kind: str, key: str) -> Report:
+    kind, start = parse_period(kind, key)
+    return services.report_for(organisation=request.organisation, kind=kind, start=start)
+
+
+@require_GET
+@member_required(REPORT_READERS)
+def report_list(request: OrgRequest) -> HttpResponse:
+    today = timezone.localdate()
+    months = []
+    day = Period.month(today).start
+    for _i in range(12):
+        months.append(day)
+        day = Period.month(day).previous().start
+    validated = {
+        (r.kind, r.start): r
+        for r in Report.objects.filter(
+            organisation=request.organisation, validated_at__isnull=False
+        )
+    }
+    context = {
+        "months": [
+            {"start": m, "key": period_key("month", m), "report": validated.get(("month", m))}
+            for m in months
+        ],
+        "years": [
+            {
+                "start": date(y, 1, 1),
+                "key": str(y),
+                "report": validated.get(("year", date(y, 1, 1))),
+            }
+            for y in (today.year, today.year - 1)
+        ],
+        "federation": _federation_ids(request) is not None,
+    }
+    return render(request, "reports/report_list.html", context)
+
+
+@require_GET
+@member_required(REPORT_READERS)
+def report_detail(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+    report = _report(request, kind, key)
+    return _render_report(request, report, ReportNarrativeForm(instance=report))
+
+
+def _render_report(
+    request: OrgRequest, report: Report, form: ReportNarrativeForm, status: int = 200
+) -> HttpResponse:
+    figures = report_figures(report, (request.organisation.pk,))
+    tables = for_outsiders(figures.tables, request.organisation.small_count_threshold)
+    key = period_key(report.kind, report.start)
+    context = {
+        "report": report,
+        "period": report_period(report.kind, report.start),
+        "key": key,
+        "form": form,
+        "changed": figures.changed,
+        "sections": [
+            {"table": t, "chart": chart_for(t, slug=f"report-{n}")} for n, t in enumerate(tables, 1)
+        ],
+        "can_validate": request.membership.role == Role.MANAGER,
+        "downloads": [
+            (fmt.upper(), reverse("report_download", args=[report.kind, key, fmt]))
+            for fmt in FORMATS
+        ],
+        "threshold": request.organisation.small_count_threshold,
+    }
+    return render(request, "reports/report_detail.html", context, status=status)
+
+
+@require_POST
+@member_required(REPORT_READERS)
+def report_narrative(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+    report = _report(request, kind, key)
+    form = ReportNarrativeForm(request.POST, instance=report)
+    if not form.is_valid():
+        return _render_report(request, report, form, status=422)
+    services.report_save_narrative(report=report, data=form.cleaned_data, by=request.user)
+    messages.success(request, _("The report's text has been saved."))
+    return redirect("report_detail", report.kind, key)
+
+
+@require_POST
+@member_required({Role.MANAGER})
+def report_validate(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+    report = _report(request, kind, key)
+    services.report_validate(report=report, by=request.user)
+    messages.success(request, _("The report is validated: its figures are frozen as sent."))
+    return redirect("report_detail", report.kind, key)
+
+
+@require_GET
+@member_required(REPORT_READERS)
+def report_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    report = _report(request, kind, key)
+    figures = report_figures(report, (request.organisation.pk,))
+    tables = for_outsiders(figures.tables, request.organisation.small_count_threshold)
+    content = render_export(fmt, tables, organisation=request.organisation.name, report=report)
+    name = f"terrain-{slugify(request.organisation.slug)}-{key}.{fmt}"
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def render_export(fmt: str, tables: list, *, organisation: str, report: Report) -> bytes:
+    """The report as a PDF, XLSX or CSV file (also used by the monthly_report command)."""
+    period = report_period(report.kind, report.start)
+    if fmt == "pdf":
+        narrative = [
+            (_("Highlights"), report.highlights),
+            (_("Difficulties"), report.difficulties),
+            (_("Partnerships"), report.partnerships),
+        ]
+        return exports.to_pdf(
+            tables, organisation=organisation, period=period.label, narrative=narrative
+        )
+    if fmt == "xlsx":
+        return exports.to_xlsx(tables, title=f"{organisation} — {period.label}")
+    return exports.to_csv(tables)
+
+
+def _federation_ids(request: OrgRequest) -> tuple[int, ...] | None:
+    """The organisations this person manages, when there are several (a federation)."""
+    ids = tuple(m.organisation_id for m in request.memberships if m.role == Role.MANAGER)
+    return ids if len(ids) > 1 else None
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+    ids = _federation_ids(request)
+    if ids is None:
+        raise PermissionDenied
+    kind, start = parse_period(kind, key)
+    period = report_period(kind, start)
+    threshold = max(
+        m.organisation.small_count_threshold
+        for m in request.memberships
+        if m.organisation_id in ids
+    )
+    tables = for_outsiders(report_tables(ids, period), threshold)
+    names = sorted(m.organisation.name for m in request.memberships if m.organisation_id in ids)
+    context = {
+        "period": period,
+        "names": names,
+        "sections": [
+            {"table": t, "chart": chart_for(t, slug=f"fed-{n}")} for n, t in enumerate(tables, 1)
+        ],
+        "threshold": threshold,
+    }
+    return render(request, "reports/federation_report.html", context)

@@ -1,0 +1,218 @@
+"""Dashboard and reports as users reach them: roles, filters, validation, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from encounters.models import NonTakeUpSignal, Right
+from outreach.models import Role, SessionStatus
+from reports.models import Report
+from tests.factories import (
+    EncounterFactory,
+    MembershipFactory,
+    OutreachSessionFactory,
+    ReferralFactory,
+    TerritoryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 11, 20, 10, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _month_of_field_work(org, *, encounters: int, territory_name: str = "Prades", day: int = 3):
+    territory = TerritoryFactory(organisation=org, name=territory_name)
+    session = OutreachSessionFactory(
+        territory=territory,
+        starts_at=datetime(2026, 10, day, 9, tzinfo=PARIS),
+        ends_at=datetime(2026, 10, day, 12, tzinfo=PARIS),
+        status=SessionStatus.DONE,
+        brief_contacts=30,
+        refusals=5,
+    )
+    rsa = Right.objects.get(code="rsa")
+    for i in range(encounters):
+        encounter = EncounterFactory(
+            session=session, occurred_at=datetime(2026, 10, day, 9, 10 + i, tzinfo=PARIS)
+        )
+        NonTakeUpSignal.objects.create(
+            organisation=org, encounter=encounter, right=rsa, reason="non_demand"
+        )
+        ReferralFactory(encounter=encounter, partner_kind="caf", outcome="proposed")
+    return territory
+
+
+def test_dashboard_shows_exact_figures_and_filters_by_territory(manager_client, org):
+    _month_of_field_work(org, encounters=3, territory_name="Prades")
+    ria = _month_of_field_work(org, encounters=2, territory_name="Ria", day=10)
+    url = reverse("dashboard")
+    page = manager_client.get(url, {"period": "month", "on": "2026-10-15"})
+    cards = {c["key"]: c["value"] for c in page.context["cards"]}
+    assert cards["conversations"] == 5  # the team's own screen: exact, no "< 11"
+    assert cards["brief_contacts"] == 60
+    assert "octobre 2026" in page.content.decode()
+
+    fragment = manager_client.get(
+        url,
+        {"period": "month", "on": "2026-10-15", "territory": ria.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert b"<html" not in fragment.content
+    assert {c["key"]: c["value"] for c in fragment.context["cards"]}["conversations"] == 2
+
+
+def test_dashboard_compares_with_the_previous_period(manager_client, org):
+    _month_of_field_work(org, encounters=4)
+    page = manager_client.get(reverse("dashboard"), {"period": "month", "on": "2026-11-02"})
+    card = next(c for c in page.context["cards"] if c["key"] == "conversations")
+    assert (card["value"], card["previous"], card["delta"]) == (0, 4, -4)
+
+
+def test_volunteers_see_their_team_this_month(volunteer_client, org):
+    response = volunteer_client.get(reverse("dashboard"), {"period": "year"})
+    assert response.status_code == 200
+    assert response.templates[0].name == "reports/team_month.html"
+    assert "Notre équipe ce mois-ci" in response.content.decode()
+
+
+def test_dashboard_query_count_does_not_grow_with_data(
+    manager_client, org, django_assert_max_num_queries
+):
+    _month_of_field_work(org, encounters=2)
+    params = {"period": "month", "on": "2026-10-15"}
+    with django_assert_max_num_queries(40) as small:
+        manager_client.get(reverse("dashboard"), params)
+    _month_of_field_work(org, encounters=25, territory_name="Ria", day=12)
+    with django_assert_max_num_queries(40) as large:
+        manager_client.get(reverse("dashboard"), params)
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_report_masks_small_counts_and_freezes_on_validation(manager_client, org):
+    _month_of_field_work(org, encounters=3)
+    url = reverse("report_detail", args=["month", "2026-10"])
+    page = manager_client.get(url).content.decode()
+    assert "&lt; 11" in page  # 3 RSA signals in a village: masked for outsiders
+
+    assert (
+        manager_client.post(reverse("report_validate", args=["month", "2026-10"])).status_code
+        == 302
+    )
+    report = Report.objects.get(organisation=org, kind="month", start=date(2026, 10, 1))
+    assert report.is_validated and report.snapshot
+
+    # A correction after validation: the report keeps what was sent and says so.
+    _month_of_field_work(org, encounters=1, territory_name="Ria", day=20)
+    response = manager_client.get(url)
+    assert "Modifié depuis la validation" in response.content.decode()
+    key_figures = response.context["sections"][0]["table"]
+    conversations = next(r for r in key_figures.rows if r.label == "Échanges")
+    assert conversations.cells[0].display == "< 11"
+    assert conversations.cells[0].value == 3  # the frozen figure, not today's 4
+
+
+def test_only_managers_validate(coordinator_client):
+    url = reverse("report_validate", args=["month", "2026-10"])
+    assert coordinator_client.post(url).status_code == 403
+    assert not Report.objects.filter(validated_at__isnull=False).exists()
+
+
+def test_narrative_is_screened_and_kept(coordinator_client, org):
+    url = reverse("report_narrative", args=["month", "2026-10"])
+    text = "Belle rencontre avec M. Martin au marché."
+    response = coordinator_client.post(
+        url, {"highlights": text, "difficulties": "", "partnerships": ""}
+    )
+    assert response.status_code == 422
+    assert text in response.content.decode()
+    assert Report.objects.get().highlights == ""
+    ok = coordinator_client.post(
+        url, {"highlights": "Deux permanences pleines.", "difficulties": "", "partnerships": ""}
+    )
+    assert ok.status_code == 302
+    assert Report.objects.get().highlights == "Deux permanences pleines."
+
+
+def test_a_bad_period_is_404(manager_client):
+    assert manager_client.get("/reports/month/2026-13/").status_code == 404
+    assert manager_client.get("/reports/week/2026/").status_code == 404
+    assert manager_client.get("/reports/month/2026-10/download.doc").status_code == 404
+
+
+def test_downloads_are_real_files_with_the_right_figures(manager_client, org):
+    _month_of_field_work(org, encounters=12)
+    Report.objects.create(
+        organisation=org, kind="month", start=date(2026, 10, 1), highlights="Marché très animé."
+    )
+    base = ("month", "2026-10")
+    pdf = manager_client.get(reverse("report_download", args=[*base, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "octobre 2026" in text and "Échanges" in text
+    assert "Temps forts" in text and "Marché très animé." in text
+
+    xlsx = manager_client.get(reverse("report_download", args=[*base, "xlsx"]))
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    conversations = next(r for r in rows if r and r[0] == "Échanges")
+    assert conversations[1] == 12 and isinstance(conversations[1], int)
+
+    csv_response = manager_client.get(reverse("report_download", args=[*base, "csv"]))
+    assert csv_response.content.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))
+    assert any(line[:2] == ["Échanges", "12"] for line in lines)
+
+
+def test_monthly_report_command(tmp_path, org):
+    _month_of_field_work(org, encounters=12)
+    output = tmp_path / "octobre.xlsx"
+    call_command(
+        "monthly_report",
+        organisation=org.slug,
+        month="2026-10",
+        format="xlsx",
+        output=str(output),
+    )
+    rows = list(load_workbook(output).worksheets[0].iter_rows(values_only=True))
+    assert any(r and r[0] == "Échanges" and r[1] == 12 for r in rows)
+
+
+def test_federation_sees_figures_across_organisations_masked(org, other_org):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=org, role=Role.MANAGER)
+    MembershipFactory(user=user, organisation=other_org, role=Role.MANAGER)
+    _month_of_field_work(org, encounters=6)
+    _month_of_field_work(other_org, encounters=7, territory_name="Mosson")
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("federation_report", args=["month", "2026-10"]))
+    assert response.status_code == 200
+    key_figures = response.context["sections"][0]["table"]
+    conversations = next(r for r in key_figures.rows if r.label == "Échanges")
+    assert conversations.cells[0].value == 13 and conversations.cells[0].display == "13"
+    by_territory = response.context["sections"][5]["table"]
+    assert {r.label for r in by_territory.rows} == {"Prades", "Mosson"}
+    assert all(c.hidden for r in by_territory.rows for c in r.cells[1:2])  # 6 and 7 masked
+
+
+def test_federation_needs_several_organisations(manager_client):
+    response = manager_client.get(reverse("federation_report", args=["month", "2026-10"]))
+    assert response.status_code == 403
