@@ -82,6 +82,13 @@ def agenda(request: OrgRequest) -> HttpResponse:
         kind=filters["kind"],
         member=filters["member"],
     )
+    conflicts = selectors.agenda_conflicts(organisation=request.organisation, start=start, end=end)
+    for s in sessions:
+        clashing = conflicts.members.get(s.pk, set())
+        s.conflicting_members = [
+            m.first_name or m.email for m in s.members.all() if m.pk in clashing
+        ]
+        s.place_conflict = s.pk in conflicts.places
     by_day = _by_day(sessions)
     if view == "week":
         days = [
@@ -106,9 +113,7 @@ def agenda(request: OrgRequest) -> HttpResponse:
         "days": days,
         "session_count": len(sessions),
         "place_conflicts": [s for s in sessions if s.place_conflict],
-        "member_conflicts": selectors.member_conflicts(
-            organisation=request.organisation, start=start, end=end
-        ),
+        "member_conflicts": [s for s in sessions if s.conflicting_members],
         "previous_url": link(previous),
         "next_url": link(following),
         "today_url": link(timezone.localdate()),

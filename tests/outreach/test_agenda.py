@@ -50,10 +50,10 @@ def test_agenda_query_count_does_not_grow_with_sessions(
     members = [MembershipFactory(organisation=org).user for _ in range(4)]
     _make_sessions(org, n, members)
     url = reverse("agenda") + f"?view={view}&date=2026-03-10"
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = coordinator_client.get(url)
     assert response.status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = coordinator_client.get(url, headers={"HX-Request": "true"})
     assert response.status_code == 200
 
