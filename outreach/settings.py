@@ -46,6 +46,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for weak mobile signals. Django's GZip middleware pads responses
+    # against BREACH ("Heal the BREACH") and CSRF tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +99,9 @@ if replica_url := env_str("DATABASE_REPLICA_URL", ""):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["outreach.db_router.PrimaryReplicaRouter"]
+# Dashboard and report figures from the daily rollups (reports.rollups) instead of
+# aggregates over every encounter; the member filter always reads the live tables.
+REPORTS_USE_ROLLUPS = env_bool("REPORTS_USE_ROLLUPS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
