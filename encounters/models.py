@@ -113,6 +113,9 @@ class ReferralOutcome(models.TextChoices):
 CLOSED_OUTCOMES = frozenset({ReferralOutcome.DONE, ReferralOutcome.DECLINED})
 
 
+_CHOICE_FIELDS = frozenset({"kind", "age_band", "gender", "duration_band"})
+
+
 class Encounter(models.Model):
     """One anonymous conversation (or on-site help) during an outreach session."""
 
@@ -195,6 +198,13 @@ class Encounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The CheckConstraints on choice fields repeat what field validation has just
+        # checked, and Django validates each one with a query of its own: four queries on
+        # every logged conversation, on a phone with a weak signal. The database still
+        # enforces them on insert.
+        super().validate_constraints(exclude={*(exclude or ()), *_CHOICE_FIELDS})
 
 
 class EncounterTopic(models.Model):
