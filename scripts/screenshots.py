@@ -7,6 +7,7 @@ Usage: make screenshots   (or DEBUG=true .venv/bin/python scripts/screenshots.py
 
 from __future__ import annotations
 
+import datetime
 import os
 import socket
 import subprocess
@@ -33,6 +34,15 @@ PAGES: list[tuple[str, str, str, str | None]] = [
     ("07-place-form-invalid", "coordination@prades.demo", "/places/new/", "submit"),
     ("08-members", "direction@prades.demo", "/members/", None),
     ("09-switch-organisation", "federation@terrain.demo", "/", "open-org-menu"),
+    ("10-today-volunteer", "benevole@prades.demo", "/today/", None),
+    ("11-field-mode", "benevole@prades.demo", "/today/", "field"),
+    ("12-new-conversation", "benevole@prades.demo", "/today/", "conversation"),
+    ("13-conversation-phone-number", "benevole@prades.demo", "/today/", "identifying-note"),
+    ("14-agenda-week", "coordination@prades.demo", "/agenda/", None),
+    ("15-referrals-to-follow", "coordination@prades.demo", "/referrals/", None),
+    ("16-dashboard", "direction@prades.demo", "/dashboard/?period=year", None),
+    ("17-dashboard-charts", "direction@prades.demo", "/dashboard/?period=year", "scroll-charts"),
+    ("18-monthly-report", "direction@prades.demo", "report:previous-month", None),
 ]
 EXTRA = os.environ.get("SCREENSHOT_PAGES", "")  # "name=user=path;..." for later pages
 
@@ -114,7 +124,11 @@ def _shoot(base: str) -> None:
                     page.close()
                 contexts[user] = context
             page = contexts[user].new_page()
-            if path.startswith("territory:"):
+            if path == "report:previous-month":
+                today = datetime.date.today()
+                first = today.replace(day=1) - datetime.timedelta(days=1)
+                page.goto(f"/reports/month/{first:%Y-%m}/")
+            elif path.startswith("territory:"):
                 page.goto("/territories/?q=" + path.split(":", 1)[1])
                 page.click("#results a.card-link >> nth=0")
             else:
@@ -125,6 +139,19 @@ def _shoot(base: str) -> None:
                 page.click("main button[type=submit].primary")
             elif action == "open-org-menu":
                 page.click(".org-menu summary")
+            elif action in ("field", "conversation", "identifying-note"):
+                page.click("text=Mode terrain")
+                page.wait_for_load_state("networkidle")
+                if action != "field":
+                    page.click("text=Nouvel échange")
+                    page.wait_for_load_state("networkidle")
+                if action == "identifying-note":
+                    page.fill("textarea[name=note]", "Mme Garcia, joignable au 06 12 34 56 78.")
+                    page.click("main button[type=submit].primary")
+                    page.wait_for_load_state("networkidle")
+                    page.locator(".screened").scroll_into_view_if_needed()
+            elif action == "scroll-charts":
+                page.locator("figure.chart").first.scroll_into_view_if_needed()
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
             print(f"docs/screenshots/{name}.png")
