@@ -26,6 +26,7 @@ from encounters.models import (
     TapKind,
 )
 from outreach.models import PLANNERS, Membership, Organisation, OutreachSession
+from reports.rollups import local_day, rollup_refresh_day, rollup_refresh_days
 
 # A volunteer corrects their own encounter within this delay; coordinators any time.
 CORRECTION_DELAY = timedelta(hours=24)
@@ -68,6 +69,7 @@ def contact_tap(
             )
             total = _TOTALS[TapKind(kind)]
             OutreachSession.objects.filter(pk=session.pk).update(**{total: F(total) + 1})
+            rollup_refresh_day(organisation_id=organisation.pk, day=local_day(session.starts_at))
     except IntegrityError:
         # Two copies of the same tap raced: the other one won.
         existing = ContactTap.objects.filter(
@@ -103,6 +105,7 @@ def contact_tap_undo(
         OutreachSession.objects.filter(pk=session.pk, **{f"{total}__gt": 0}).update(
             **{total: F(total) - 1}
         )
+        rollup_refresh_day(organisation_id=organisation.pk, day=local_day(session.starts_at))
     return tap
 
 
@@ -175,6 +178,9 @@ def encounter_create(
         with transaction.atomic():
             encounter.save()
             _add_children(encounter, data)
+            rollup_refresh_day(
+                organisation_id=organisation.pk, day=local_day(encounter.occurred_at)
+            )
     except IntegrityError:
         existing = encounter_for_client_uuid(organisation=organisation, client_uuid=client_uuid)
         if existing is None:
@@ -235,6 +241,7 @@ def encounter_update(
         raise PermissionDenied
     encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
     before = _snapshot(encounter)
+    day_before = local_day(encounter.occurred_at)
     for name, value in data.fields.items():
         setattr(encounter, name, value)
     encounter.full_clean(validate_constraints=False)
@@ -280,6 +287,10 @@ def encounter_update(
         for name in before
         if before[name] != after[name]
     ]
+    rollup_refresh_days(
+        organisation_id=encounter.organisation_id,
+        days={day_before, local_day(encounter.occurred_at)},
+    )
     return EncounterChange.objects.bulk_create(changes)
 
 
@@ -302,5 +313,8 @@ def referral_set_outcome(*, referral: Referral, outcome: str, by: Membership) ->
         field=f"referral {referral.pk} outcome",
         old=old,
         new=outcome,
+    )
+    rollup_refresh_day(
+        organisation_id=referral.organisation_id, day=local_day(referral.encounter.occurred_at)
     )
     return referral

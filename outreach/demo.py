@@ -29,6 +29,7 @@ from outreach.models import (
     SessionSeries,
     SessionStatus,
 )
+from reports.rollups import rollup_rebuild
 from territories.models import Partner, PartnerTerritory, Place, Territory
 
 User = get_user_model()
@@ -834,4 +835,6 @@ def seed(today: date | None = None) -> dict[str, Organisation]:
         _seed_directory(org)
         _seed_sessions(org, today)
         seed_encounters(org)
+        # Bulk writes, not the services: the dashboard's daily rollups are rebuilt at once.
+        rollup_rebuild(organisation_id=org.pk)
     return orgs

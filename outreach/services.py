@@ -31,6 +31,7 @@ from outreach.models import (
     SessionSeries,
     SessionStatus,
 )
+from reports.rollups import rollup_refresh_session
 
 User = get_user_model()
 
@@ -230,6 +231,7 @@ def session_create(
     session.full_clean()
     session.save()
     _set_team(session, _team(lead, members))
+    rollup_refresh_session(session=session)
     return session
 
 
@@ -248,6 +250,10 @@ def session_update(
     status: str | None = None,
 ) -> OutreachSession:
     """Change one session; an occurrence of a series becomes detached from it."""
+    # From the database: a form may already have changed the instance.
+    day_before = timezone.localtime(
+        OutreachSession.objects.values_list("starts_at", flat=True).get(pk=session.pk), PARIS
+    ).date()
     session.kind, session.territory, session.place = kind, territory, place
     session.starts_at, session.ends_at = starts_at, ends_at
     session.lead, session.objectives = lead, objectives
@@ -258,6 +264,7 @@ def session_update(
     session.full_clean()
     session.save()
     _set_team(session, _team(lead, members))
+    rollup_refresh_session(session=session, also=[day_before])
     return session
 
 
@@ -403,6 +410,8 @@ def series_update_following(
     _replaceable(old, since).delete()
     # The edited session itself is replaced too, even if it had been detached.
     OutreachSession.objects.filter(pk=session.pk, debriefed_at__isnull=True).delete()
+    # It may have been marked done without a debrief: its day's figures change.
+    rollup_refresh_session(session=session)
     new.save()
     team = _team(lead, members)
     SeriesMember.objects.bulk_create(
@@ -445,9 +454,13 @@ def session_cancel(*, session: OutreachSession, reason: str, following: bool = F
     if not following and session.series_id is not None:
         # Cancelled on its own (a bank holiday): a later change to the series keeps it.
         changes["is_detached"] = True
-    return targets.filter(
+    count = targets.filter(
         status__in=[SessionStatus.PLANNED, SessionStatus.IN_PROGRESS],
     ).update(**changes, updated_at=timezone.now())
+    # Only done sessions count, and only planned or started ones get cancelled: the later
+    # occurrences change no figure. The session itself is refreshed all the same.
+    rollup_refresh_session(session=session)
+    return count
 
 
 def debrief_locked_for(session: OutreachSession, membership: Membership) -> bool:
@@ -483,6 +496,7 @@ def session_debrief(
     session.debriefed_by = by.user
     session.full_clean()
     session.save()
+    rollup_refresh_session(session=session)
     return session
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -54,3 +56,163 @@ class Report(models.Model):
     @property
     def is_validated(self) -> bool:
         return self.validated_at is not None
+
+
+# --- Daily rollups -------------------------------------------------------------------
+#
+# The dashboard's counts per organisation, local (Europe/Paris) day, territory and kind
+# of the session: the filters a dashboard applies, except the member one (which reads
+# the live tables). Sessions count on the day they start, encounters (and their topics,
+# signals and referrals) on the day they happened, as in reports.selectors. The write
+# services keep these rows exact in their own transaction (reports.rollups); the
+# rebuild_rollups command recomputes any range from the live tables.
+
+
+class RollupDay(models.Model):
+    """One row per organisation and day that has rollups: the lock that serialises the
+    refreshes of that day, so that two concurrent writes cannot leave it stale."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "day"], name="rollupday_org_day")
+        ]
+
+
+class DailyRollup(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    session_kind = models.CharField(max_length=20)
+
+    # The columns after (organisation, day, territory, session_kind) in each table's key.
+    keys: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class DailyActivity(DailyRollup):
+    """Sessions held (done) and their debrief counts; encounters, signals, referrals."""
+
+    sessions = models.PositiveIntegerField(default=0)
+    field_time = models.DurationField(default=timedelta)  # sum of (end - start)
+    brief_contacts = models.PositiveIntegerField(default=0)
+    refusals = models.PositiveIntegerField(default=0)
+    encounters = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+    on_site_help = models.PositiveIntegerField(default=0)
+    first_time = models.PositiveIntegerField(default=0)
+    already_met = models.PositiveIntegerField(default=0)
+    signals = models.PositiveIntegerField(default=0)
+    referrals = models.PositiveIntegerField(default=0)
+    referrals_accepted = models.PositiveIntegerField(default=0)  # accepted or done
+    referrals_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "territory", "session_kind"],
+                name="dailyactivity_key",
+            )
+        ]
+
+
+class DailyTopic(DailyRollup):
+    topic = models.CharField(max_length=20)
+    encounters = models.PositiveIntegerField()
+
+    keys = ("topic",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "territory", "session_kind", "topic"],
+                name="dailytopic_key",
+            )
+        ]
+
+
+class DailySignal(DailyRollup):
+    right = models.ForeignKey(
+        "encounters.Right", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    reason = models.CharField(max_length=20)
+    signals = models.PositiveIntegerField()
+
+    keys = ("right_id", "reason")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "territory", "session_kind", "right", "reason"],
+                name="dailysignal_key",
+            )
+        ]
+
+
+class DailyReferral(DailyRollup):
+    partner = models.ForeignKey(
+        "territories.Partner",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    partner_kind = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=20)
+    referrals = models.PositiveIntegerField()
+
+    keys = ("partner_id", "partner_kind", "outcome")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "day", "territory", "session_kind"],
+                name="dailyreferral_org_day",
+            )
+        ]
+
+
+class DailyPlace(DailyRollup):
+    """Encounters (by the place of their session) and field time of sessions held there."""
+
+    place = models.ForeignKey(
+        "territories.Place", on_delete=models.CASCADE, null=True, related_name="+", db_index=False
+    )
+    encounters = models.PositiveIntegerField(default=0)
+    field_time = models.DurationField(null=True)  # None: no session held there that day
+
+    keys = ("place_id",)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "day", "territory", "session_kind"],
+                name="dailyplace_org_day",
+            )
+        ]
+
+
+class DailyHour(DailyRollup):
+    """Encounters by hour of the day, Paris time."""
+
+    hour = models.PositiveSmallIntegerField()
+    encounters = models.PositiveIntegerField()
+
+    keys = ("hour",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "territory", "session_kind", "hour"],
+                name="dailyhour_key",
+            )
+        ]

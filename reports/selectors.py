@@ -4,6 +4,12 @@ Every selector takes a ``Scope`` (which organisations, which period, which terri
 session kind and member) and returns plain numbers or a ``Table``. Queries run on the
 reporting database alias (a read replica when configured) and never loop over rows in
 Python: each figure is one or two GROUP BY queries whatever the amount of data.
+
+Without a member filter, and unless ``settings.REPORTS_USE_ROLLUPS`` is off, the figures
+read the daily rollups (reports.models.DailyActivity and its siblings, kept exact by the
+write services) instead of the encounters: a few hundred rows a day instead of every
+encounter. The live queries stay beside them: the member filter needs them, and they are
+the reference the rollups are tested against.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncMonth
 from django.utils.formats import date_format
@@ -30,6 +37,15 @@ from encounters.models import (
 )
 from outreach.db_router import reporting_db
 from outreach.models import OutreachSession, SessionStatus
+from reports.models import (
+    DailyActivity,
+    DailyHour,
+    DailyPlace,
+    DailyReferral,
+    DailyRollup,
+    DailySignal,
+    DailyTopic,
+)
 from reports.periods import PARIS, Period
 from reports.tables import Table
 from territories.models import Partner, Place, Territory
@@ -87,6 +103,64 @@ def _encounters(scope: Scope) -> QuerySet[Encounter]:
     return Encounter.objects.using(reporting_db()).filter(_encounter_filter(scope))
 
 
+def _use_rollups(scope: Scope) -> bool:
+    # The rollups have no member dimension: a member's figures come from the live tables.
+    return scope.member_id is None and settings.REPORTS_USE_ROLLUPS
+
+
+def _rollup(model: type[DailyRollup], scope: Scope) -> QuerySet:
+    """Rollup rows of the scope: its organisations, days, territories and session kind."""
+    qs = model.objects.using(reporting_db()).filter(
+        organisation_id__in=scope.organisation_ids,
+        day__gte=scope.period.start,
+        day__lt=scope.period.end,
+    )
+    if scope.territory_ids is not None:
+        qs = qs.filter(territory_id__in=scope.territory_ids)
+    if scope.session_kind:
+        qs = qs.filter(session_kind=scope.session_kind)
+    return qs
+
+
+_ACTIVITY_SUMS = (
+    "sessions",
+    "field_time",
+    "brief_contacts",
+    "refusals",
+    "encounters",
+    "conversations",
+    "on_site_help",
+    "first_time",
+    "already_met",
+    "signals",
+    "referrals",
+    "referrals_accepted",
+    "referrals_done",
+)
+
+
+def _activity_totals(scope: Scope) -> dict:
+    """Every column of DailyActivity summed over the scope (one query)."""
+    row = _rollup(DailyActivity, scope).aggregate(
+        **{f"total_{name}": Sum(name) for name in _ACTIVITY_SUMS}
+    )
+    return {name: row[f"total_{name}"] or 0 for name in _ACTIVITY_SUMS}
+
+
+def _field_activity_from(row: dict) -> dict[str, float | int]:
+    return {
+        "sessions": row["sessions"],
+        "hours": _hours(row["field_time"] or None),
+        "brief_contacts": row["brief_contacts"],
+        "refusals": row["refusals"],
+    }
+
+
+def _encounter_counts_from(row: dict) -> dict[str, int]:
+    keys = ("encounters", "conversations", "on_site_help", "already_met", "first_time")
+    return {key: row[key] for key in keys}
+
+
 _DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
 
 
@@ -96,6 +170,8 @@ def _hours(duration: timedelta | None) -> float:
 
 def field_activity(scope: Scope) -> dict[str, float | int]:
     """Sessions held, hours in the field, brief contacts and refusals (one query)."""
+    if _use_rollups(scope):
+        return _field_activity_from(_activity_totals(scope))
     # Distinct rows first: the member filter joins the team and could repeat a session.
     ids = _sessions(scope).values("pk").distinct()
     row = (
@@ -118,6 +194,8 @@ def field_activity(scope: Scope) -> dict[str, float | int]:
 
 def encounter_counts(scope: Scope) -> dict[str, int]:
     """Conversations, on-site help, first time met versus already met (one query)."""
+    if _use_rollups(scope):
+        return _encounter_counts_from(_activity_totals(scope))
     row = _encounters(scope).aggregate(
         encounters=Count("pk"),
         conversations=Count("pk", filter=Q(kind=EncounterKind.CONVERSATION)),
@@ -131,7 +209,15 @@ def encounter_counts(scope: Scope) -> dict[str, int]:
 
 
 def headline(scope: Scope) -> dict[str, float | int]:
-    """The key figures of the top of the dashboard (two queries)."""
+    """The key figures of the top of the dashboard (four queries; one on the rollups)."""
+    if _use_rollups(scope):
+        row = _activity_totals(scope)
+        return {
+            **_field_activity_from(row),
+            **_encounter_counts_from(row),
+            "signals": row["signals"],
+            "referrals": row["referrals"],
+        }
     figures = {**field_activity(scope), **encounter_counts(scope)}
     figures["signals"] = (
         NonTakeUpSignal.objects.using(reporting_db())
@@ -148,18 +234,29 @@ def headline(scope: Scope) -> dict[str, float | int]:
 
 def conversations_by_place(scope: Scope) -> Table:
     """Where to stand: encounters, hours in the field and encounters per 10 hours by place."""
-    hours = dict(
-        _sessions(scope)
-        .values("place_id")
-        .annotate(duration=Sum(_DURATION))
-        .values_list("place_id", "duration")
-    )
-    counts = dict(
-        _encounters(scope)
-        .values("session__place_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__place_id", "n")
-    )
+    if _use_rollups(scope):
+        rows = list(
+            _rollup(DailyPlace, scope)
+            .values("place_id")
+            .annotate(n=Sum("encounters"), duration=Sum("field_time"))
+            .values_list("place_id", "n", "duration")
+        )
+        # As below: places where a session was held, places where someone was met.
+        hours = {pk: duration for pk, _n, duration in rows if duration is not None}
+        counts = {pk: n for pk, n, _duration in rows if n}
+    else:
+        hours = dict(
+            _sessions(scope)
+            .values("place_id")
+            .annotate(duration=Sum(_DURATION))
+            .values_list("place_id", "duration")
+        )
+        counts = dict(
+            _encounters(scope)
+            .values("session__place_id")
+            .annotate(n=Count("pk"))
+            .values_list("session__place_id", "n")
+        )
     names = dict(
         Place.objects.using(reporting_db())
         .filter(pk__in=[pk for pk in {*hours, *counts} if pk])
@@ -185,13 +282,21 @@ def conversations_by_place(scope: Scope) -> Table:
 
 def conversations_by_hour(scope: Scope) -> Table:
     """When to stand: encounters by hour of the day, in Paris time."""
-    counts = dict(
-        _encounters(scope)
-        .annotate(hour=ExtractHour("occurred_at", tzinfo=PARIS))
-        .values("hour")
-        .annotate(n=Count("pk"))
-        .values_list("hour", "n")
-    )
+    if _use_rollups(scope):
+        counts = dict(
+            _rollup(DailyHour, scope)
+            .values("hour")
+            .annotate(n=Sum("encounters"))
+            .values_list("hour", "n")
+        )
+    else:
+        counts = dict(
+            _encounters(scope)
+            .annotate(hour=ExtractHour("occurred_at", tzinfo=PARIS))
+            .values("hour")
+            .annotate(n=Count("pk"))
+            .values_list("hour", "n")
+        )
     table = Table(
         title=_("Encounters by hour of the day"),
         description=_("Number of encounters that started in each hour, Paris time."),
@@ -206,13 +311,21 @@ def conversations_by_hour(scope: Scope) -> Table:
 
 
 def topics(scope: Scope) -> Table:
-    counts = dict(
-        EncounterTopic.objects.using(reporting_db())
-        .filter(_encounter_filter(scope, "encounter__"))
-        .values("topic")
-        .annotate(n=Count("pk"))
-        .values_list("topic", "n")
-    )
+    if _use_rollups(scope):
+        counts = dict(
+            _rollup(DailyTopic, scope)
+            .values("topic")
+            .annotate(n=Sum("encounters"))
+            .values_list("topic", "n")
+        )
+    else:
+        counts = dict(
+            EncounterTopic.objects.using(reporting_db())
+            .filter(_encounter_filter(scope, "encounter__"))
+            .values("topic")
+            .annotate(n=Count("pk"))
+            .values_list("topic", "n")
+        )
     table = Table(
         title=_("Topics of the conversations"),
         description=_("How many encounters touched on each topic (one encounter, several topics)."),
@@ -228,13 +341,18 @@ def topics(scope: Scope) -> Table:
 def signals_by_right_and_reason(scope: Scope) -> Table:
     """Non-take-up signals: a right x reason table with totals."""
     cells: dict[int, dict[str, int]] = defaultdict(dict)
-    for right_id, reason, n in (
-        NonTakeUpSignal.objects.using(reporting_db())
-        .filter(_encounter_filter(scope, "encounter__"))
-        .values("right_id", "reason")
-        .annotate(n=Count("pk"))
-        .values_list("right_id", "reason", "n")
-    ):
+    if _use_rollups(scope):
+        counted = (
+            _rollup(DailySignal, scope).values("right_id", "reason").annotate(n=Sum("signals"))
+        )
+    else:
+        counted = (
+            NonTakeUpSignal.objects.using(reporting_db())
+            .filter(_encounter_filter(scope, "encounter__"))
+            .values("right_id", "reason")
+            .annotate(n=Count("pk"))
+        )
+    for right_id, reason, n in counted.values_list("right_id", "reason", "n"):
         cells[right_id][reason] = n
     rights = Right.objects.using(reporting_db()).filter(pk__in=cells).order_by("position")
     table = Table(
@@ -251,16 +369,27 @@ def signals_by_right_and_reason(scope: Scope) -> Table:
 
 def signals_by_month(scope: Scope) -> Table:
     """Monthly trend of non-take-up signals: one row per reason, one column per month."""
-    cells: dict = defaultdict(dict)
-    for month, reason, n in (
-        NonTakeUpSignal.objects.using(reporting_db())
-        .filter(_encounter_filter(scope, "encounter__"))
-        .annotate(month=TruncMonth("encounter__occurred_at", tzinfo=PARIS))
-        .values("month", "reason")
-        .annotate(n=Count("pk"))
-        .values_list("month", "reason", "n")
-    ):
-        cells[reason][month.date() if hasattr(month, "date") else month] = n
+    cells: dict = defaultdict(lambda: defaultdict(int))
+    if _use_rollups(scope):
+        # By day, then added up by month here (at most a few hundred rows): truncating a
+        # date to its month in SQL casts every row to a timestamp, which costs more.
+        for day, reason, n in (
+            _rollup(DailySignal, scope)
+            .values("day", "reason")
+            .annotate(n=Sum("signals"))
+            .values_list("day", "reason", "n")
+        ):
+            cells[reason][day.replace(day=1)] += n
+    else:
+        for month, reason, n in (
+            NonTakeUpSignal.objects.using(reporting_db())
+            .filter(_encounter_filter(scope, "encounter__"))
+            .annotate(month=TruncMonth("encounter__occurred_at", tzinfo=PARIS))
+            .values("month", "reason")
+            .annotate(n=Count("pk"))
+            .values_list("month", "reason", "n")
+        ):
+            cells[reason][month.date() if hasattr(month, "date") else month] = n
     months = []
     day = scope.period.start
     while day < scope.period.end:
@@ -281,12 +410,21 @@ def signals_by_month(scope: Scope) -> Table:
 def referrals_by_partner(scope: Scope) -> Table:
     """Referrals by partner (or kind of partner when none was named) and outcome."""
     cells: dict = defaultdict(dict)
-    for partner_id, kind, outcome, n in (
-        Referral.objects.using(reporting_db())
-        .filter(_encounter_filter(scope, "encounter__"))
-        .values("partner_id", "partner_kind", "outcome")
-        .annotate(n=Count("pk"))
-        .values_list("partner_id", "partner_kind", "outcome", "n")
+    if _use_rollups(scope):
+        counted = (
+            _rollup(DailyReferral, scope)
+            .values("partner_id", "partner_kind", "outcome")
+            .annotate(n=Sum("referrals"))
+        )
+    else:
+        counted = (
+            Referral.objects.using(reporting_db())
+            .filter(_encounter_filter(scope, "encounter__"))
+            .values("partner_id", "partner_kind", "outcome")
+            .annotate(n=Count("pk"))
+        )
+    for partner_id, kind, outcome, n in counted.values_list(
+        "partner_id", "partner_kind", "outcome", "n"
     ):
         key = ("p", partner_id) if partner_id else ("k", kind)
         cells[key][outcome] = cells[key].get(outcome, 0) + n
@@ -314,17 +452,25 @@ def referrals_by_partner(scope: Scope) -> Table:
 
 def referral_funnel(scope: Scope) -> Table:
     """Referrals proposed, then accepted, then done as reported by the person (one query)."""
-    row = (
-        Referral.objects.using(reporting_db())
-        .filter(_encounter_filter(scope, "encounter__"))
-        .aggregate(
-            proposed=Count("pk"),
-            accepted=Count(
-                "pk", filter=Q(outcome__in=[ReferralOutcome.ACCEPTED, ReferralOutcome.DONE])
-            ),
-            done=Count("pk", filter=Q(outcome=ReferralOutcome.DONE)),
+    if _use_rollups(scope):
+        totals = _activity_totals(scope)
+        row = {
+            "proposed": totals["referrals"],
+            "accepted": totals["referrals_accepted"],
+            "done": totals["referrals_done"],
+        }
+    else:
+        row = (
+            Referral.objects.using(reporting_db())
+            .filter(_encounter_filter(scope, "encounter__"))
+            .aggregate(
+                proposed=Count("pk"),
+                accepted=Count(
+                    "pk", filter=Q(outcome__in=[ReferralOutcome.ACCEPTED, ReferralOutcome.DONE])
+                ),
+                done=Count("pk", filter=Q(outcome=ReferralOutcome.DONE)),
+            )
         )
-    )
     table = Table(
         title=_("Referrals: from proposed to done"),
         description=_(
@@ -342,23 +488,35 @@ def referral_funnel(scope: Scope) -> Table:
 
 def by_territory(scope: Scope) -> Table:
     """Sessions, encounters, signals and referrals by territory of the session."""
-    sessions = dict(
-        _sessions(scope)
-        .values("territory_id")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("territory_id", "n")
-    )
-    encounters = {
-        t: (n, s, r)
-        for t, n, s, r in _encounters(scope)
-        .values("session__territory_id")
-        .annotate(
-            n=Count("pk", distinct=True),
-            s=Count("signals", distinct=True),
-            r=Count("referrals", distinct=True),
+    if _use_rollups(scope):
+        rows = list(
+            _rollup(DailyActivity, scope)
+            .values("territory_id")
+            .annotate(
+                held=Sum("sessions"), n=Sum("encounters"), s=Sum("signals"), r=Sum("referrals")
+            )
+            .values_list("territory_id", "held", "n", "s", "r")
         )
-        .values_list("session__territory_id", "n", "s", "r")
-    }
+        sessions = {t: held for t, held, _n, _s, _r in rows if held}
+        encounters = {t: (n, s, r) for t, _held, n, s, r in rows if n}
+    else:
+        sessions = dict(
+            _sessions(scope)
+            .values("territory_id")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("territory_id", "n")
+        )
+        encounters = {
+            t: (n, s, r)
+            for t, n, s, r in _encounters(scope)
+            .values("session__territory_id")
+            .annotate(
+                n=Count("pk", distinct=True),
+                s=Count("signals", distinct=True),
+                r=Count("referrals", distinct=True),
+            )
+            .values_list("session__territory_id", "n", "s", "r")
+        }
     names = dict(
         Territory.objects.using(reporting_db())
         .filter(pk__in={*sessions, *encounters})

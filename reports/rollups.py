@@ -1,0 +1,345 @@
+"""Daily rollups of the dashboard figures, kept exact by the write services.
+
+``rollup_refresh_day`` recomputes every rollup row of one organisation and local day from
+the live tables (delete, then insert); the write services of encounters and sessions call
+it inside their own transaction, after their writes, so that the figures change in the
+same commit as the data. A ``RollupDay`` row, locked with SELECT ... FOR UPDATE, makes
+two writers of the same day take turns: the second one recomputes after the first has
+committed, and sees its rows (READ COMMITTED takes a new snapshot per statement).
+
+``rollup_rebuild`` recomputes a range of days with one aggregate query per live table,
+whatever the number of days: for the ``rebuild_rollups`` command, a bulk load or a fix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from encounters.models import (
+    Encounter,
+    EncounterKind,
+    EncounterTopic,
+    NonTakeUpSignal,
+    Referral,
+    ReferralOutcome,
+)
+from outreach.models import Organisation, OutreachSession, SessionStatus
+from reports.models import (
+    DailyActivity,
+    DailyHour,
+    DailyPlace,
+    DailyReferral,
+    DailyRollup,
+    DailySignal,
+    DailyTopic,
+    RollupDay,
+)
+from reports.periods import PARIS
+
+ROLLUP_MODELS: tuple[type[DailyRollup], ...] = (
+    DailyActivity,
+    DailyTopic,
+    DailySignal,
+    DailyReferral,
+    DailyPlace,
+    DailyHour,
+)
+_BATCH = 2000
+_DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+_ACCEPTED = {ReferralOutcome.ACCEPTED, ReferralOutcome.DONE}
+
+
+def local_day(moment: datetime) -> date:
+    """The Europe/Paris date of an aware datetime: the day its rollups are kept under."""
+    return timezone.localtime(moment, PARIS).date()
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=PARIS)
+
+
+def _between(field: str, start: date | None, end: date | None) -> Q:
+    """``field`` (a datetime) within the local days [start, end); open where None."""
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": _midnight(start)})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": _midnight(end)})
+    return q
+
+
+def _grouped(qs: QuerySet, when: str, session: str, *keys: str, **aggregates: Any) -> QuerySet:
+    """Rows of ``qs`` counted by local day of ``when``, territory and kind of the session
+    (reached through ``session``), and ``keys``."""
+    return (
+        qs.annotate(
+            rollup_day=TruncDate(when, tzinfo=PARIS),
+            rollup_territory=F(f"{session}territory_id"),
+            rollup_kind=F(f"{session}kind"),
+        )
+        .values("rollup_day", "rollup_territory", "rollup_kind", *keys)
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def _compute(organisation_id: int, start: date | None, end: date | None) -> dict[type, list]:
+    """Every rollup row of the organisation for the days [start, end): five aggregate
+    queries on the live tables (sessions, encounters, topics, signals, referrals)."""
+    org = {"organisation_id": organisation_id}
+    activity: dict[tuple, DailyActivity] = {}
+    places: dict[tuple, DailyPlace] = {}
+
+    def base(row: dict) -> dict[str, Any]:
+        return {
+            **org,
+            "day": row["rollup_day"],
+            "territory_id": row["rollup_territory"],
+            "session_kind": row["rollup_kind"],
+        }
+
+    def activity_for(row: dict) -> DailyActivity:
+        key = (row["rollup_day"], row["rollup_territory"], row["rollup_kind"])
+        if key not in activity:
+            activity[key] = DailyActivity(**base(row))
+        return activity[key]
+
+    def place_for(row: dict, place_id: int | None) -> DailyPlace:
+        key = (row["rollup_day"], row["rollup_territory"], row["rollup_kind"], place_id)
+        if key not in places:
+            places[key] = DailyPlace(**base(row), place_id=place_id)
+        return places[key]
+
+    sessions = OutreachSession.objects.filter(
+        _between("starts_at", start, end), **org, status=SessionStatus.DONE
+    )
+    for row in _grouped(
+        sessions,
+        "starts_at",
+        "",
+        "place_id",
+        n=Count("pk"),
+        time=Sum(_DURATION),
+        brief=Sum("brief_contacts"),
+        refusals=Sum("refusals"),
+    ).iterator():
+        a = activity_for(row)
+        a.sessions += row["n"]
+        a.field_time += row["time"]
+        a.brief_contacts += row["brief"]
+        a.refusals += row["refusals"]
+        place_for(row, row["place_id"]).field_time = row["time"]
+
+    hours: list[DailyHour] = []
+    encounters = Encounter.objects.filter(_between("occurred_at", start, end), **org)
+    for row in _grouped(
+        encounters,
+        "occurred_at",
+        "session__",
+        "session__place_id",
+        hour=ExtractHour("occurred_at", tzinfo=PARIS),
+        n=Count("pk"),
+        conversations=Count("pk", filter=Q(kind=EncounterKind.CONVERSATION)),
+        on_site_help=Count("pk", filter=Q(kind=EncounterKind.ON_SITE_HELP)),
+        met_first_time=Count("pk", filter=Q(first_time=True)),
+        already_met=Count("pk", filter=Q(first_time=False)),
+    ).iterator():
+        a = activity_for(row)
+        a.encounters += row["n"]
+        a.conversations += row["conversations"]
+        a.on_site_help += row["on_site_help"]
+        a.first_time += row["met_first_time"]
+        a.already_met += row["already_met"]
+        place_for(row, row["session__place_id"]).encounters += row["n"]
+        hours.append(DailyHour(**base(row), hour=row["hour"], encounters=row["n"]))
+
+    # Hours come per place from the query above: add up the places of each hour.
+    by_hour: dict[tuple, DailyHour] = {}
+    for h in hours:
+        key = (h.day, h.territory_id, h.session_kind, h.hour)
+        if key in by_hour:
+            by_hour[key].encounters += h.encounters
+        else:
+            by_hour[key] = h
+
+    children = _between("encounter__occurred_at", start, end)
+    topics = [
+        DailyTopic(**base(row), topic=row["topic"], encounters=row["n"])
+        for row in _grouped(
+            EncounterTopic.objects.filter(children, **org),
+            "encounter__occurred_at",
+            "encounter__session__",
+            "topic",
+            n=Count("pk"),
+        ).iterator()
+    ]
+    signals = []
+    for row in _grouped(
+        NonTakeUpSignal.objects.filter(children, **org),
+        "encounter__occurred_at",
+        "encounter__session__",
+        "right_id",
+        "reason",
+        n=Count("pk"),
+    ).iterator():
+        activity_for(row).signals += row["n"]
+        signals.append(
+            DailySignal(
+                **base(row), right_id=row["right_id"], reason=row["reason"], signals=row["n"]
+            )
+        )
+    referrals = []
+    for row in _grouped(
+        Referral.objects.filter(children, **org),
+        "encounter__occurred_at",
+        "encounter__session__",
+        "partner_id",
+        "partner_kind",
+        "outcome",
+        n=Count("pk"),
+    ).iterator():
+        a = activity_for(row)
+        a.referrals += row["n"]
+        if row["outcome"] in _ACCEPTED:
+            a.referrals_accepted += row["n"]
+        if row["outcome"] == ReferralOutcome.DONE:
+            a.referrals_done += row["n"]
+        referrals.append(
+            DailyReferral(
+                **base(row),
+                partner_id=row["partner_id"],
+                partner_kind=row["partner_kind"],
+                outcome=row["outcome"],
+                referrals=row["n"],
+            )
+        )
+    return {
+        DailyActivity: list(activity.values()),
+        DailyTopic: topics,
+        DailySignal: signals,
+        DailyReferral: referrals,
+        DailyPlace: list(places.values()),
+        DailyHour: list(by_hour.values()),
+    }
+
+
+def _replace(organisation_id: int, start: date | None, end: date | None) -> dict[str, int]:
+    """Delete the rollup rows of the days [start, end) and insert them afresh."""
+    rows = _compute(organisation_id, start, end)
+    days = Q(organisation_id=organisation_id)
+    if start is not None:
+        days &= Q(day__gte=start)
+    if end is not None:
+        days &= Q(day__lt=end)
+    counts = {}
+    for model in ROLLUP_MODELS:
+        model.objects.filter(days).delete()
+        model.objects.bulk_create(rows[model], batch_size=_BATCH)
+        counts[model.__name__] = len(rows[model])
+    return counts
+
+
+def _lock_days(organisation_id: int, days: Iterable[date]) -> None:
+    """Take the row lock of each day, in date order (two writers never wait on each
+    other in a cycle), creating the rows that do not exist yet."""
+    days = sorted(set(days))
+    if not days:
+        return
+    RollupDay.objects.bulk_create(
+        [RollupDay(organisation_id=organisation_id, day=d) for d in days],
+        ignore_conflicts=True,
+        batch_size=_BATCH,
+    )
+    # list() runs the query: the locks are held until the end of the transaction.
+    list(
+        RollupDay.objects.select_for_update()
+        .filter(organisation_id=organisation_id, day__in=days)
+        .order_by("day")
+        .values_list("pk", flat=True)
+    )
+
+
+def rollup_refresh_days(*, organisation_id: int, days: Iterable[date]) -> None:
+    """Recompute the rollups of some days of an organisation (see rollup_refresh_day)."""
+    days = sorted(set(days))
+    with transaction.atomic():
+        _lock_days(organisation_id, days)
+        for day in days:
+            _replace(organisation_id, day, day + timedelta(days=1))
+
+
+def rollup_refresh_day(*, organisation_id: int, day: date) -> None:
+    """Recompute every rollup row of one organisation and local day from the live tables.
+
+    Call it after the writes, inside the writing transaction: the lock it takes on the
+    day makes a concurrent writer of the same day wait, then recompute with both writes.
+    """
+    rollup_refresh_days(organisation_id=organisation_id, days=[day])
+
+
+def rollup_refresh_session(*, session: OutreachSession, also: Iterable[date] = ()) -> None:
+    """After a change to a session: its start day (and ``also``, e.g. its former start
+    day) and every day one of its encounters happened on, since their territory and kind
+    come from the session."""
+    days = {local_day(session.starts_at), *also}
+    days.update(
+        local_day(moment)
+        for moment in Encounter.objects.filter(session_id=session.pk).values_list(
+            "occurred_at", flat=True
+        )
+    )
+    rollup_refresh_days(organisation_id=session.organisation_id, days=days)
+
+
+def _span(organisation_id: int) -> tuple[date, date] | None:
+    """The first and last local days with a session or an encounter (two queries)."""
+    moments = [
+        *OutreachSession.objects.filter(organisation_id=organisation_id)
+        .aggregate(first=Min("starts_at"), last=Max("starts_at"))
+        .values(),
+        *Encounter.objects.filter(organisation_id=organisation_id)
+        .aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+        .values(),
+    ]
+    moments = [m for m in moments if m is not None]
+    return (local_day(min(moments)), local_day(max(moments))) if moments else None
+
+
+def rollup_rebuild(
+    *,
+    organisation_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Recompute the rollups of the days [start, end) (all days when None) of one
+    organisation, or of every one: one aggregate query per live table and organisation,
+    not one per day. Returns the number of rows written per table."""
+    if organisation_id is None:
+        ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = [organisation_id]
+    total: dict[str, int] = defaultdict(int)
+    for org_id in ids:
+        with transaction.atomic():
+            span = _span(org_id)
+            first = start or (span[0] if span else None)
+            last = end or (span[1] + timedelta(days=1) if span else None)
+            if first is not None and last is not None and first < last:
+                # Writers of these days wait until the rebuild commits, and vice versa.
+                _lock_days(org_id, (first + timedelta(days=n) for n in range((last - first).days)))
+            counts = _replace(org_id, start, end)
+        for name, n in counts.items():
+            total[name] += n
+        if progress is not None:
+            rows = ", ".join(f"{name} {n}" for name, n in counts.items())
+            progress(f"organisation {org_id}: {rows}")
+    return dict(total)
