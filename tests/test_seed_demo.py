@@ -56,3 +56,16 @@ def test_rights_reference_list_is_loaded_by_migration():
     codes = set(Right.objects.values_list("code", flat=True))
     assert {"rsa", "prime-activite", "css", "ame", "aah", "aspa", "ash", "cheque-energie"} <= codes
     assert Right.objects.get(code="ame").administered_by == "CPAM"
+
+
+def test_missing_reference_rights_come_back_after_migrate_without_overwriting_edits():
+    from django.apps import apps as global_apps
+
+    from encounters.apps import ensure_reference_rights
+    from encounters.models import Right
+
+    Right.objects.filter(code="rsa").update(name="RSA (nom modifié)")
+    Right.objects.filter(code="ame").delete()
+    ensure_reference_rights(sender=global_apps.get_app_config("encounters"))
+    assert Right.objects.get(code="ame").administered_by == "CPAM"
+    assert Right.objects.get(code="rsa").name == "RSA (nom modifié)"
