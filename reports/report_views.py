@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from outreach.models import DIRECTORY_EDITORS, Role
 from outreach.tenancy import OrgRequest, member_required
 from reports import exports, services
-from reports.charts import chart_for
+from reports.charts import chart_for, data_table
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
 from reports.periods import Period
@@ -29,6 +29,12 @@ FORMATS = {
     "xlsx": exports.XLSX_CONTENT_TYPE,
     "csv": exports.CSV_CONTENT_TYPE,
 }
+
+
+def _section(table, slug: str) -> dict:
+    """A table of the report with its chart, or the table itself when it has no chart."""
+    chart = chart_for(table, slug=slug) if table.chart != "none" else data_table(table)
+    return {"table": table, "chart": chart}
 
 
 def parse_period(kind: str, key: str) -> tuple[str, date]:
@@ -105,9 +111,7 @@ def _render_report(
         "key": key,
         "form": form,
         "changed": figures.changed,
-        "sections": [
-            {"table": t, "chart": chart_for(t, slug=f"report-{n}")} for n, t in enumerate(tables, 1)
-        ],
+        "sections": [_section(t, f"report-{n}") for n, t in enumerate(tables, 1)],
         "can_validate": request.membership.role == Role.MANAGER,
         "downloads": [
             (fmt.upper(), reverse("report_download", args=[report.kind, key, fmt]))
@@ -195,9 +199,7 @@ def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
     context = {
         "period": period,
         "names": names,
-        "sections": [
-            {"table": t, "chart": chart_for(t, slug=f"fed-{n}")} for n, t in enumerate(tables, 1)
-        ],
+        "sections": [_section(t, f"fed-{n}") for n, t in enumerate(tables, 1)],
         "threshold": threshold,
     }
     return render(request, "reports/federation_report.html", context)

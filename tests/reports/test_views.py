@@ -216,3 +216,10 @@ def test_federation_sees_figures_across_organisations_masked(org, other_org):
 def test_federation_needs_several_organisations(manager_client):
     response = manager_client.get(reverse("federation_report", args=["month", "2026-10"]))
     assert response.status_code == 403
+
+
+def test_the_key_figures_show_as_a_table_on_the_report_page(manager_client, org):
+    _month_of_field_work(org, encounters=12)
+    page = manager_client.get(reverse("report_detail", args=["month", "2026-10"])).content.decode()
+    key_figures = page.split("Chiffres clés", 1)[1].split("Signaux de non-recours", 1)[0]
+    assert "<table" in key_figures and "Échanges" in key_figures and ">12<" in key_figures
