@@ -332,7 +332,10 @@ class DebriefForm(ScreenedTextMixin, forms.ModelForm):
             "comments": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "brief_contacts": _("A hello, a flyer, a coffee: people met without a conversation."),
+            "brief_contacts": _(
+                "A hello, a flyer, a coffee: people met without a conversation. The taps of "
+                "field mode are already counted here: correct the figure only if needed."
+            ),
             "refusals": _("People who declined to talk: a normal outcome, worth counting."),
             "comments": _("No name, phone number or address of the people met."),
         }
