@@ -25,7 +25,7 @@ from encounters.models import (
     Referral,
     TapKind,
 )
-from outreach.models import PLANNERS, Membership, Organisation, OutreachSession
+from outreach.models import PLANNERS, Membership, Organisation, OutreachSession, SessionStatus
 from reports.rollups import local_day, rollup_refresh_day, rollup_refresh_days
 
 # A volunteer corrects their own encounter within this delay; coordinators any time.
@@ -44,6 +44,15 @@ def return_card_code_new() -> str:
 
 
 # --- Contact and refusal taps ------------------------------------------------
+
+
+def _refresh_counts(organisation: Organisation, session: OutreachSession) -> None:
+    """Keep the rollups exact after a tap. The figures count the brief contacts and
+    refusals of sessions held (done) only, and taps mostly come while a session is under
+    way: then no figure moves, and the 20 queries of a day's refresh are skipped. Marking
+    the session done refreshes its day (outreach.services)."""
+    if session.status == SessionStatus.DONE:
+        rollup_refresh_day(organisation_id=organisation.pk, day=local_day(session.starts_at))
 
 
 def contact_tap(
@@ -69,7 +78,7 @@ def contact_tap(
             )
             total = _TOTALS[TapKind(kind)]
             OutreachSession.objects.filter(pk=session.pk).update(**{total: F(total) + 1})
-            rollup_refresh_day(organisation_id=organisation.pk, day=local_day(session.starts_at))
+            _refresh_counts(organisation, session)
     except IntegrityError:
         # Two copies of the same tap raced: the other one won.
         existing = ContactTap.objects.filter(
@@ -105,7 +114,7 @@ def contact_tap_undo(
         OutreachSession.objects.filter(pk=session.pk, **{f"{total}__gt": 0}).update(
             **{total: F(total) - 1}
         )
-        rollup_refresh_day(organisation_id=organisation.pk, day=local_day(session.starts_at))
+        _refresh_counts(organisation, session)
     return tap
 
 

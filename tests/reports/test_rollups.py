@@ -387,3 +387,24 @@ def test_the_demo_data_gives_the_same_figures_on_rollups(settings):
         settings.REPORTS_USE_ROLLUPS = True
         assert _figures(scope) == live
     assert live[1]["encounters"] > 0
+
+
+@pytest.mark.usefixtures("rollups_on")
+def test_taps_during_a_session_skip_the_refresh_and_count_once_it_is_held(
+    team, django_assert_max_num_queries
+):
+    session = _session(team, at(2026, 3, 3, 9))  # planned: its counts are not figures yet
+    user = team["coordinator"].user
+    # The UUID check, a savepoint, the tap, the total, the release: no rollup query.
+    with django_assert_max_num_queries(5):
+        encounter_services.contact_tap(
+            organisation=team["org"],
+            session=session,
+            author=user,
+            kind=TapKind.CONTACT,
+            client_uuid=uuid.uuid4(),
+        )
+    assert selectors.field_activity(march(team))["brief_contacts"] == 0
+    session.refresh_from_db()
+    _debrief(team, session, contacts=session.brief_contacts)
+    assert selectors.field_activity(march(team))["brief_contacts"] == 1
