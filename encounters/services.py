@@ -51,7 +51,15 @@ def _refresh_counts(organisation: Organisation, session: OutreachSession) -> Non
     refusals of sessions held (done) only, and taps mostly come while a session is under
     way: then no figure moves, and the 20 queries of a day's refresh are skipped. Marking
     the session done refreshes its day (outreach.services)."""
-    if session.status == SessionStatus.DONE:
+    # Read the status under a row lock: a debrief marking the session done at the same
+    # moment then waits for this tap, and its own refresh of the day includes it.
+    status = (
+        OutreachSession.objects.select_for_update()
+        .filter(pk=session.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status == SessionStatus.DONE:
         rollup_refresh_day(organisation_id=organisation.pk, day=local_day(session.starts_at))
 
 

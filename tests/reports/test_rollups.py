@@ -395,8 +395,9 @@ def test_taps_during_a_session_skip_the_refresh_and_count_once_it_is_held(
 ):
     session = _session(team, at(2026, 3, 3, 9))  # planned: its counts are not figures yet
     user = team["coordinator"].user
-    # The UUID check, a savepoint, the tap, the total, the release: no rollup query.
-    with django_assert_max_num_queries(5):
+    # The UUID check, a savepoint, the tap, the total, the locked status, the release:
+    # no rollup query.
+    with django_assert_max_num_queries(6):
         encounter_services.contact_tap(
             organisation=team["org"],
             session=session,
