@@ -190,7 +190,9 @@ def encounter_create(
         occurred_at=occurred_at or timezone.now(),
         **data.fields,
     )
-    encounter.full_clean(validate_constraints=False)
+    # The organisation, session and author come from the request, already checked: not
+    # validating them again saves three existence queries on every logged conversation.
+    encounter.full_clean(exclude=["organisation", "session", "author"], validate_constraints=False)
     try:
         with transaction.atomic():
             encounter.save()
