@@ -18,7 +18,8 @@ PARIS = ZoneInfo("Europe/Paris")
 KINDS = ("month", "quarter", "year", "custom")
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before) the month of ``day``."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -32,12 +33,12 @@ class Period:
     @classmethod
     def month(cls, day: date) -> Period:
         first = day.replace(day=1)
-        return cls("month", first, _add_months(first, 1))
+        return cls("month", first, add_months(first, 1))
 
     @classmethod
     def quarter(cls, day: date) -> Period:
         first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-        return cls("quarter", first, _add_months(first, 3))
+        return cls("quarter", first, add_months(first, 3))
 
     @classmethod
     def year(cls, day: date) -> Period:
@@ -66,13 +67,17 @@ class Period:
     def previous(self) -> Period:
         """The period just before, of the same kind and length."""
         if self.kind == "month":
-            return Period.month(_add_months(self.start, -1))
+            return Period.month(add_months(self.start, -1))
         if self.kind == "quarter":
-            return Period.quarter(_add_months(self.start, -3))
+            return Period.quarter(add_months(self.start, -3))
         if self.kind == "year":
             return Period.year(date(self.start.year - 1, 1, 1))
         length = self.end - self.start
         return Period("custom", self.start - length, self.start)
+
+    def last_twelve_months(self) -> Period:
+        """The twelve whole months that end with the period's last month (for trends)."""
+        return Period("custom", add_months(self.last_day, -11), Period.month(self.last_day).end)
 
     def same_last_year(self) -> Period:
         try:

@@ -29,9 +29,7 @@ def _headline_cards(current: dict, previous: dict) -> list[dict]:
 def dashboard_tables(scope: Scope) -> list:
     """The tables of the dashboard, in the order they are shown."""
     # The monthly trend always spans the twelve months up to the end of the period.
-    trend = scope.with_period(
-        Period("custom", _twelve_months_before(scope.period), scope.period.end)
-    )
+    trend = scope.with_period(scope.period.last_twelve_months())
     return [
         selectors.signals_by_right_and_reason(scope),
         selectors.signals_by_month(trend),
@@ -42,13 +40,6 @@ def dashboard_tables(scope: Scope) -> list:
         selectors.topics(scope),
         selectors.by_territory(scope),
     ]
-
-
-def _twelve_months_before(period: Period):
-    """The first day of the month eleven months before the period's last month."""
-    last = Period.month(period.last_day).start
-    index = last.year * 12 + last.month - 1 - 11
-    return last.replace(year=index // 12, month=index % 12 + 1)
 
 
 def _charts(tables: list, prefix: str) -> list[dict]:

@@ -89,18 +89,18 @@ def partner_list(
         # A partner serving a commune also serves its neighbourhoods, and vice versa
         # a neighbourhood's list shows partners of the commune above it.
         ids = territory_subtree_ids(organisation=organisation, territory=territory)
-        ids += territory_ancestor_ids(territory)
+        ids += [t.pk for t in territory_ancestors(territory)]
         qs = qs.filter(territories__in=ids).distinct()
     return qs.order_by("name")
 
 
-def territory_ancestor_ids(territory: Territory) -> list[int]:
-    ids = []
-    parent = territory.parent
+def territory_ancestors(territory: Territory) -> list[Territory]:
+    """The territories above ``territory``, nearest first (select_related the parents)."""
+    chain, parent = [], territory.parent
     while parent is not None:
-        ids.append(parent.pk)
+        chain.append(parent)
         parent = parent.parent
-    return ids
+    return chain
 
 
 def territory_observations(

@@ -41,16 +41,8 @@ def _territory_detail_context(request: OrgRequest, territory: Territory) -> dict
         "places": list(selectors.place_list(organisation=org, territory=territory)),
         "partners": list(selectors.partner_list(organisation=org, territory=territory)),
         "observations": selectors.territory_observations(territory=territory),
-        "ancestors": list(reversed(_ancestors(territory))),
+        "ancestors": list(reversed(selectors.territory_ancestors(territory))),
     }
-
-
-def _ancestors(territory: Territory) -> list[Territory]:
-    chain, parent = [], territory.parent
-    while parent is not None:
-        chain.append(parent)
-        parent = parent.parent
-    return chain
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,12 @@ def test_previous_period_and_same_month_last_year():
     assert custom.previous() == Period("custom", date(2026, 2, 19), date(2026, 3, 1))
     assert march_.start_at.utcoffset() == timedelta(hours=1)
     assert Period.month(date(2026, 4, 1)).start_at.utcoffset() == timedelta(hours=2)
+
+
+def test_last_twelve_months_end_with_the_period():
+    assert Period.month(date(2026, 3, 10)).last_twelve_months() == Period(
+        "custom", date(2025, 4, 1), date(2026, 4, 1)
+    )
+    assert Period.year(date(2026, 5, 1)).last_twelve_months() == Period(
+        "custom", date(2026, 1, 1), date(2027, 1, 1)
+    )
