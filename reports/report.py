@@ -11,7 +11,7 @@ from reports import selectors
 from reports.models import Report
 from reports.periods import Period
 from reports.selectors import Scope
-from reports.suppression import SuppressedTable, _build, suppress
+from reports.suppression import SuppressedTable, suppress, suppress_primary
 from reports.tables import Row, Table
 
 # Key figures that count activity, not people: never masked.
@@ -97,17 +97,9 @@ def report_figures(report: Report, organisation_ids: tuple[int, ...]) -> ReportF
 
 
 def for_outsiders(tables: list[Table], threshold: int) -> list[SuppressedTable]:
-    """Small counts masked. Key figures are separate measures (no totals between them), so
-    they get the primary masking only, and activity rows (sessions, hours) none."""
+    """Small counts masked. The key figures are separate measures without totals: primary
+    masking only, and none on the activity rows (sessions held, hours)."""
     key, *others = tables
-    hidden = {
-        ("cell", i, j): "primary"
-        for i, row in enumerate(key.rows)
-        if i >= _ACTIVITY_ROWS
-        for j, value in enumerate(row.values)
-        if value is not None and 0 < value < threshold
-    }
-    key_figures = Table(
-        key.title, key.description, key.row_header, list(key.columns), key.rows, False, "none"
-    )
-    return [_build(key_figures, hidden, threshold)] + [suppress(t, threshold) for t in others]
+    return [suppress_primary(key, threshold, skip_rows=_ACTIVITY_ROWS)] + [
+        suppress(t, threshold) for t in others
+    ]

@@ -26,7 +26,7 @@ spread over several tables that share cells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -373,6 +373,21 @@ def suppress(table: Table, threshold: int) -> SuppressedTable:
     from 1 to ``threshold - 1`` are masked, and enough others that none can be worked out.
     """
     return _build(table, _Suppressor(table, threshold).run(), threshold)
+
+
+def suppress_primary(table: Table, threshold: int, *, skip_rows: int = 0) -> SuppressedTable:
+    """Only the primary masking, for a table of separate measures that publishes no
+    totals (the key figures: each row is its own count, no row or column adds up), so no
+    hidden cell can be worked out and no secondary masking is needed. The first
+    ``skip_rows`` rows count activity, not people (sessions, hours), and stay shown."""
+    hidden: dict[Key, Reason] = {
+        ("cell", i, j): "primary"
+        for i, row in enumerate(table.rows)
+        if i >= skip_rows
+        for j, value in enumerate(row.values)
+        if value is not None and 0 < value < threshold
+    }
+    return _build(replace(table, totals=False), hidden, threshold)
 
 
 def displayed(table: Table | SuppressedTable) -> SuppressedTable:

@@ -335,3 +335,17 @@ def test_no_masked_count_can_be_read_or_worked_out(table, threshold):
             assert cell.reason in (None, "secondary")
     # Idempotent and deterministic.
     assert suppress(table, threshold) == result
+
+
+def test_primary_masking_only_for_separate_measures():
+    from reports.suppression import suppress_primary
+
+    table = Table("Key figures", "", "Figure", ["Oct", "Sep"])
+    table.add_row("Sessions", [3, 4])
+    table.add_row("Conversations", [5, 40])
+    table.add_row("Refusals", [0, 12])
+    masked = suppress_primary(table, 11, skip_rows=1)
+    assert [c.display for c in masked.rows[0].cells] == ["3", "4"]  # activity: shown
+    assert [c.hidden for c in masked.rows[1].cells] == [True, False]
+    assert [c.hidden for c in masked.rows[2].cells] == [False, False]  # 0 and 12 shown
+    assert not masked.show_row_totals and not masked.show_column_totals
