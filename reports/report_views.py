@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from outreach.models import DIRECTORY_EDITORS, Role
 from outreach.tenancy import OrgRequest, member_required
-from reports import exports, services
+from reports import exports, selectors, services
 from reports.charts import chart_for, data_table
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
@@ -54,9 +54,11 @@ def period_key(kind: str, start: date) -> str:
     return f"{start:%Y-%m}" if kind == Report.Kind.MONTH else f"{start:%Y}"
 
 
-def _report(request: OrgRequest, kind: str, key: str) -> Report:
+def _report(request: OrgRequest, kind: str, key: str, *, for_writing: bool = False) -> Report:
     kind, start = parse_period(kind, key)
-    return services.report_for(organisation=request.organisation, kind=kind, start=start)
+    if for_writing:
+        return services.report_for(organisation=request.organisation, kind=kind, start=start)
+    return selectors.report_of(organisation_id=request.organisation.pk, kind=kind, start=start)
 
 
 @require_GET
@@ -125,7 +127,7 @@ def _render_report(
 @require_POST
 @member_required(REPORT_READERS)
 def report_narrative(request: OrgRequest, kind: str, key: str) -> HttpResponse:
-    report = _report(request, kind, key)
+    report = _report(request, kind, key, for_writing=True)
     form = ReportNarrativeForm(request.POST, instance=report)
     if not form.is_valid():
         return _render_report(request, report, form, status=422)
@@ -137,7 +139,7 @@ def report_narrative(request: OrgRequest, kind: str, key: str) -> HttpResponse:
 @require_POST
 @member_required({Role.MANAGER})
 def report_validate(request: OrgRequest, kind: str, key: str) -> HttpResponse:
-    report = _report(request, kind, key)
+    report = _report(request, kind, key, for_writing=True)
     services.report_validate(report=report, by=request.user)
     messages.success(request, _("The report is validated: its figures are frozen as sent."))
     return redirect("report_detail", report.kind, key)

@@ -45,6 +45,7 @@ from reports.models import (
     DailyRollup,
     DailySignal,
     DailyTopic,
+    Report,
 )
 from reports.periods import PARIS, Period
 from reports.tables import Table
@@ -563,3 +564,11 @@ def headline_labels() -> list[tuple[str, str]]:
         ("signals", _("Non-take-up signals")),
         ("referrals", _("Referrals")),
     ]
+
+
+def report_of(*, organisation_id: int, kind: str, start) -> Report:
+    """The saved report of that period, or an unsaved empty one: reading a report that
+    nobody has written yet creates nothing."""
+    return Report.objects.filter(
+        organisation_id=organisation_id, kind=kind, start=start
+    ).first() or (Report(organisation_id=organisation_id, kind=kind, start=start))

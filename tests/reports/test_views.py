@@ -223,3 +223,14 @@ def test_the_key_figures_show_as_a_table_on_the_report_page(manager_client, org)
     page = manager_client.get(reverse("report_detail", args=["month", "2026-10"])).content.decode()
     key_figures = page.split("Chiffres clés", 1)[1].split("Signaux de non-recours", 1)[0]
     assert "<table" in key_figures and "Échanges" in key_figures and ">12<" in key_figures
+
+
+def test_reading_or_downloading_a_report_creates_nothing(manager_client):
+    assert (
+        manager_client.get(reverse("report_detail", args=["month", "2026-10"])).status_code == 200
+    )
+    assert (
+        manager_client.get(reverse("report_download", args=["month", "2026-10", "csv"])).status_code
+        == 200
+    )
+    assert not Report.objects.exists()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from outreach.models import Organisation
-from reports import services
+from reports import selectors
 from reports.report import for_outsiders, report_figures
 from reports.report_views import FORMATS, parse_period, render_export
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         except Exception:
             raise CommandError(f"{key!r} is not a valid {kind} (YYYY-MM or YYYY).") from None
         with translation.override(options["language"]):
-            report = services.report_for(organisation=organisation, kind=kind, start=start)
+            report = selectors.report_of(organisation_id=organisation.pk, kind=kind, start=start)
             figures = report_figures(report, (organisation.pk,))
             tables = for_outsiders(figures.tables, organisation.small_count_threshold)
             content = render_export(
