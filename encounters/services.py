@@ -26,7 +26,12 @@ from encounters.models import (
     TapKind,
 )
 from outreach.models import PLANNERS, Membership, Organisation, OutreachSession, SessionStatus
-from reports.rollups import local_day, rollup_refresh_day, rollup_refresh_days
+from reports.rollups import (
+    local_day,
+    rollup_add_encounter,
+    rollup_refresh_day,
+    rollup_refresh_days,
+)
 
 # A volunteer corrects their own encounter within this delay; coordinators any time.
 CORRECTION_DELAY = timedelta(hours=24)
@@ -145,19 +150,23 @@ def encounter_for_client_uuid(
     return Encounter.objects.filter(organisation=organisation, client_uuid=client_uuid).first()
 
 
-def _add_children(encounter: Encounter, data: EncounterData) -> None:
+def _add_children(
+    encounter: Encounter, data: EncounterData
+) -> tuple[list[NonTakeUpSignal], list[Referral]]:
+    """Save the topics, signals and referrals of an encounter; return the last two."""
     org_id = encounter.organisation_id
     EncounterTopic.objects.bulk_create(
         EncounterTopic(organisation_id=org_id, encounter=encounter, topic=t)
         for t in dict.fromkeys(data.topics)
     )
-    NonTakeUpSignal.objects.bulk_create(
+    signals = NonTakeUpSignal.objects.bulk_create(
         NonTakeUpSignal(organisation_id=org_id, encounter=encounter, **s) for s in data.signals
     )
-    Referral.objects.bulk_create(
+    referrals = Referral.objects.bulk_create(
         Referral(organisation_id=org_id, encounter=encounter, **_referral_fields(r))
         for r in data.referrals
     )
+    return signals, referrals
 
 
 def _referral_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -178,10 +187,9 @@ def encounter_create(
 ) -> tuple[Encounter, bool]:
     """Save a conversation with its topics, signals and referrals, all or nothing.
 
-    Returns ``(encounter, created)``: a UUID already saved returns that encounter."""
-    existing = encounter_for_client_uuid(organisation=organisation, client_uuid=client_uuid)
-    if existing is not None:
-        return existing, False
+    Returns ``(encounter, created)``: a UUID already saved returns that encounter. The
+    unique constraint on the UUID finds it (no lookup first: a new encounter is the
+    common case, and the view looks before validating the form anyway)."""
     encounter = Encounter(
         organisation=organisation,
         session=session,
@@ -196,9 +204,9 @@ def encounter_create(
     try:
         with transaction.atomic():
             encounter.save()
-            _add_children(encounter, data)
-            rollup_refresh_day(
-                organisation_id=organisation.pk, day=local_day(encounter.occurred_at)
+            signals, referrals = _add_children(encounter, data)
+            rollup_add_encounter(
+                encounter, session=session, topics=data.topics, signals=signals, referrals=referrals
             )
     except IntegrityError:
         existing = encounter_for_client_uuid(organisation=organisation, client_uuid=client_uuid)

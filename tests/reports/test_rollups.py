@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +20,12 @@ from outreach.models import Organisation, Role, SessionStatus
 from reports import selectors
 from reports.models import RollupDay
 from reports.periods import Period
-from reports.rollups import ROLLUP_MODELS, rollup_rebuild, rollup_refresh_day
+from reports.rollups import (
+    ROLLUP_MODELS,
+    rollup_rebuild,
+    rollup_refresh_day,
+    rollup_refresh_days,
+)
 from reports.selectors import Scope
 from tests.factories import (
     EncounterFactory,
@@ -409,3 +414,68 @@ def test_taps_during_a_session_skip_the_refresh_and_count_once_it_is_held(
     session.refresh_from_db()
     _debrief(team, session, contacts=session.brief_contacts)
     assert selectors.field_activity(march(team))["brief_contacts"] == 1
+
+
+def test_adding_encounters_writes_what_a_refresh_of_the_day_writes(team):
+    """The additions of the field-mode hot path against a recompute from the live tables,
+    on the cases a counter can get wrong: rows that do not exist yet (no session held),
+    then rows a debrief wrote; repeated outcomes; an unknown partner; the same right with
+    two rights; a repeated topic; another hour and kind; a night encounter whose UTC
+    day is the day before."""
+    session = _session(team, at(2026, 3, 3, 21))
+    other = _session(team, at(2026, 3, 3, 9), kind="permanence", place=None)
+    user = team["coordinator"].user
+
+    def add(session, when, **fields):
+        data = encounter_services.EncounterData(
+            fields={"kind": "conversation", "first_time": True, **fields},
+            topics=["rights", "housing", "rights"],
+            signals=[
+                {"right": team["rsa"], "reason": "non_demand"},
+                {"right": team["css"], "reason": "non_knowledge"},
+            ],
+            referrals=[
+                {"partner": team["caf"], "partner_kind": "caf", "outcome": "done"},
+                {"partner": None, "partner_kind": "ccas", "outcome": "accepted"},
+                {"partner": None, "partner_kind": "ccas", "outcome": "accepted"},
+            ],
+        )
+        encounter_services.encounter_create(
+            organisation=team["org"],
+            session=session,
+            author=user,
+            client_uuid=uuid.uuid4(),
+            data=data,
+            occurred_at=when.astimezone(UTC),  # as the view gives it
+        )
+
+    def same_as_a_refresh():
+        kept = _rollup_rows()
+        rollup_refresh_days(
+            organisation_id=team["org"].pk, days=[date(2026, 3, 3), date(2026, 3, 4)]
+        )
+        assert _rollup_rows() == kept
+        return kept
+
+    # No row yet for that day: the additions create them.
+    add(session, at(2026, 3, 3, 21, 10))
+    add(other, at(2026, 3, 3, 9, 40), kind="on_site_help", first_time=False)
+    kept = same_as_a_refresh()
+    assert len(kept["DailyPlace"]) == 2  # the market, and no place
+    # Rows a refresh (the debrief's) wrote: the additions increment them.
+    _debrief(team, session)
+    add(session, at(2026, 3, 3, 22, 5), first_time=False)
+    add(other, at(2026, 3, 3, 10, 5), first_time=False)
+    add(session, at(2026, 3, 4, 0, 30), kind="on_site_help")  # 3 March in UTC
+    kept = same_as_a_refresh()
+    assert sum(row[-1] for row in kept["DailyHour"]) == 5
+
+
+def test_a_new_encounter_costs_a_few_rollup_statements(team, django_assert_max_num_queries):
+    session = _session(team, at(2026, 3, 3, 9))
+    _encounter(team, session, at(2026, 3, 3, 9, 30))
+    # A savepoint, the encounter, its topics, signals and referrals; the day's lock; one
+    # increment per rollup row (activity, 2 topics, signal, referral, place, hour); the
+    # release. A refresh of the day would need 20 statements on its own.
+    with django_assert_max_num_queries(15):
+        _encounter(team, session, at(2026, 3, 3, 9, 45))
