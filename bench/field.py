@@ -6,7 +6,10 @@ Against gunicorn (2 sync workers) on a dedicated PostgreSQL database filled by s
   bytes and number of requests on a first load (empty cache) and on a later load
   (the service worker serves the static files and keeps the page);
 - p50/p95/p99 of POSTing a conversation at 8 and 32 concurrent connections (each one
-  logged in, keep-alive, a new client UUID per post, a bounded number of posts).
+  logged in, keep-alive, a new client UUID per post, a bounded number of posts);
+- for reference, the same at 8 connections for a replay (a UUID already saved: the
+  login, the session and the UUID lookup, then a redirect; no form, no write): the
+  floor of an authenticated POST on this machine.
 
     createdb -h 127.0.0.1 -U postgres terrain_bench_field   # once
     .venv/bin/python bench/field.py
@@ -113,10 +116,10 @@ class Member:
         assert status == 302, f"login failed: {status}"
 
 
-def conversation(token: str) -> dict:
+def conversation(token: str, client_uuid: str | None = None) -> dict:
     return {
         "csrfmiddlewaretoken": token,
-        "client_uuid": str(uuid.uuid4()),
+        "client_uuid": client_uuid or str(uuid.uuid4()),
         "kind": "conversation",
         "age_band": "40_59",
         "gender": "woman",
@@ -135,7 +138,9 @@ def conversation(token: str) -> dict:
     }
 
 
-def post_latency(pk: int, connections: int, total: int) -> list[float]:
+def post_latency(pk: int, connections: int, total: int, replay: str | None = None) -> list[float]:
+    """Timings of ``total`` posts over ``connections`` connections; with ``replay``, every
+    post carries that UUID (saved by the first one)."""
     members = []
     for _ in range(connections):
         member = Member()
@@ -152,7 +157,7 @@ def post_latency(pk: int, connections: int, total: int) -> list[float]:
         for _ in range(per):
             start = time.perf_counter()
             status, _ = member.request(
-                "POST", f"/sessions/{pk}/encounters/new/", conversation(token)
+                "POST", f"/sessions/{pk}/encounters/new/", conversation(token, replay)
             )
             mine.append(time.perf_counter() - start)
             assert status == 302, status
@@ -182,6 +187,8 @@ def _login(context) -> object:
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+    # Let the page after login finish (its icon comes late): not counted as the next one.
+    page.wait_for_load_state("networkidle")
     return page
 
 
@@ -299,6 +306,11 @@ def main() -> None:
                 f"POST a conversation, {connections} connections, {len(timings)} posts: "
                 f"{percentiles(timings)}"
             )
+        if not SKIP_POSTS:
+            replay = str(uuid.uuid4())
+            post_latency(pk, 8, 8 * 5, replay)  # saves it once, and warms up
+            timings = post_latency(pk, 8, POSTS_PER_LEVEL[8], replay)
+            print(f"Replay of a saved conversation, 8 connections: {percentiles(timings)}")
     finally:
         server.terminate()
         server.wait(timeout=10)
