@@ -58,48 +58,56 @@ class Report(models.Model):
         return self.validated_at is not None
 
 
-# --- Daily rollups -------------------------------------------------------------------
+# --- Rollups ------------------------------------------------------------------------
 #
 # The dashboard's counts per organisation, local (Europe/Paris) day, territory and kind
 # of the session: the filters a dashboard applies, except the member one (which reads
 # the live tables). Sessions count on the day they start, encounters (and their topics,
-# signals and referrals) on the day they happened, as in reports.selectors. The write
-# services keep these rows exact in their own transaction (reports.rollups); the
-# rebuild_rollups command recomputes any range from the live tables.
+# signals and referrals) on the day they happened, as in reports.selectors.
+#
+# Each set of counts has two tables: by day (Daily*) and by month (Monthly*, whose ``day``
+# is the first day of the month, the sum of the month's daily rows). A year or all time
+# reads the monthly rows, about thirty times fewer; the days of a custom period that do
+# not make a whole month read the daily ones. The write services keep both exact in
+# their own transaction (reports.rollups); the rebuild_rollups command recomputes any
+# range from the live tables.
 
 
-class RollupDay(models.Model):
-    """One row per organisation and day that has rollups: the lock that serialises the
-    refreshes of that day, so that two concurrent writes cannot leave it stale."""
+class RollupLock(models.Model):
+    """One row per organisation and month that has rollups: the lock that serialises the
+    writes of that month's rollups, so that two concurrent writes cannot leave them
+    stale (a month, not a day: two days of a month share their monthly rows)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
+    month = models.DateField()  # its first day
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "day"], name="rollupday_org_day")
+            models.UniqueConstraint(fields=["organisation", "month"], name="rolluplock_org_month")
         ]
 
 
-class DailyRollup(models.Model):
+class Rollup(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    day = models.DateField()
+    day = models.DateField()  # the day, or the first day of the month in Monthly* tables
     territory = models.ForeignKey(
         "territories.Territory", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     session_kind = models.CharField(max_length=20)
 
-    # The columns after (organisation, day, territory, session_kind) in each table's key.
+    # The columns after (organisation, day, territory, session_kind) in each table's key,
+    # and the counts summed over them.
     keys: tuple[str, ...] = ()
+    sums: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
 
 
-class DailyActivity(DailyRollup):
+class ActivityCounts(Rollup):
     """Sessions held (done) and their debrief counts; encounters, signals, referrals."""
 
     sessions = models.PositiveIntegerField(default=0)
@@ -116,31 +124,50 @@ class DailyActivity(DailyRollup):
     referrals_accepted = models.PositiveIntegerField(default=0)  # accepted or done
     referrals_done = models.PositiveIntegerField(default=0)
 
+    sums = (
+        "sessions",
+        "field_time",
+        "brief_contacts",
+        "refusals",
+        "encounters",
+        "conversations",
+        "on_site_help",
+        "first_time",
+        "already_met",
+        "signals",
+        "referrals",
+        "referrals_accepted",
+        "referrals_done",
+    )
+
     class Meta:
+        abstract = True
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "day", "territory", "session_kind"],
-                name="dailyactivity_key",
+                name="%(class)s_key",
             )
         ]
 
 
-class DailyTopic(DailyRollup):
+class TopicCounts(Rollup):
     topic = models.CharField(max_length=20)
     encounters = models.PositiveIntegerField()
 
     keys = ("topic",)
+    sums = ("encounters",)
 
     class Meta:
+        abstract = True
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "day", "territory", "session_kind", "topic"],
-                name="dailytopic_key",
+                name="%(class)s_key",
             )
         ]
 
 
-class DailySignal(DailyRollup):
+class SignalCounts(Rollup):
     right = models.ForeignKey(
         "encounters.Right", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -148,17 +175,19 @@ class DailySignal(DailyRollup):
     signals = models.PositiveIntegerField()
 
     keys = ("right_id", "reason")
+    sums = ("signals",)
 
     class Meta:
+        abstract = True
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "day", "territory", "session_kind", "right", "reason"],
-                name="dailysignal_key",
+                name="%(class)s_key",
             )
         ]
 
 
-class DailyReferral(DailyRollup):
+class ReferralCounts(Rollup):
     partner = models.ForeignKey(
         "territories.Partner",
         on_delete=models.CASCADE,
@@ -171,17 +200,19 @@ class DailyReferral(DailyRollup):
     referrals = models.PositiveIntegerField()
 
     keys = ("partner_id", "partner_kind", "outcome")
+    sums = ("referrals",)
 
     class Meta:
+        abstract = True
         indexes = [
             models.Index(
                 fields=["organisation", "day", "territory", "session_kind"],
-                name="dailyreferral_org_day",
+                name="%(class)s_org_day",
             )
         ]
 
 
-class DailyPlace(DailyRollup):
+class PlaceCounts(Rollup):
     """Encounters (by the place of their session) and field time of sessions held there."""
 
     place = models.ForeignKey(
@@ -191,28 +222,80 @@ class DailyPlace(DailyRollup):
     field_time = models.DurationField(null=True)  # None: no session held there that day
 
     keys = ("place_id",)
+    sums = ("encounters", "field_time")
 
     class Meta:
+        abstract = True
         indexes = [
             models.Index(
                 fields=["organisation", "day", "territory", "session_kind"],
-                name="dailyplace_org_day",
+                name="%(class)s_org_day",
             )
         ]
 
 
-class DailyHour(DailyRollup):
+class HourCounts(Rollup):
     """Encounters by hour of the day, Paris time."""
 
     hour = models.PositiveSmallIntegerField()
     encounters = models.PositiveIntegerField()
 
     keys = ("hour",)
+    sums = ("encounters",)
 
     class Meta:
+        abstract = True
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "day", "territory", "session_kind", "hour"],
-                name="dailyhour_key",
+                name="%(class)s_key",
             )
         ]
+
+
+class DailyActivity(ActivityCounts):
+    pass
+
+
+class DailyTopic(TopicCounts):
+    pass
+
+
+class DailySignal(SignalCounts):
+    pass
+
+
+class DailyReferral(ReferralCounts):
+    pass
+
+
+class DailyPlace(PlaceCounts):
+    pass
+
+
+class DailyHour(HourCounts):
+    pass
+
+
+class MonthlyActivity(ActivityCounts):
+    pass
+
+
+class MonthlyTopic(TopicCounts):
+    pass
+
+
+class MonthlySignal(SignalCounts):
+    pass
+
+
+class MonthlyReferral(ReferralCounts):
+    pass
+
+
+class MonthlyPlace(PlaceCounts):
+    pass
+
+
+class MonthlyHour(HourCounts):
+    pass

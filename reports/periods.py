@@ -56,6 +56,12 @@ class Period:
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
 
+    def whole_months(self) -> tuple[date, date] | None:
+        """The whole months inside the period, as [first day, end), or None."""
+        first = self.start if self.start.day == 1 else add_months(self.start, 1)
+        end = self.end.replace(day=1)
+        return (first, end) if first < end else None
+
     @property
     def start_at(self) -> datetime:
         return datetime.combine(self.start, time(0), tzinfo=PARIS)

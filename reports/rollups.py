@@ -1,16 +1,18 @@
 """Daily rollups of the dashboard figures, kept exact by the write services.
 
-``rollup_refresh_day`` recomputes every rollup row of one organisation and local day from
-the live tables (delete, then insert); the write services of encounters and sessions call
-it inside their own transaction, after their writes, so that the figures change in the
-same commit as the data. A ``RollupDay`` row, locked by an upsert, makes two writers of
-the same day take turns: the second one recomputes after the first has committed, and
-sees its rows (READ COMMITTED takes a new snapshot per statement).
+``rollup_refresh_day`` recomputes every daily rollup row of one organisation and local
+day from the live tables (delete, then insert), then the monthly rows of its month from
+the daily ones; the write services of encounters and sessions call it inside their own
+transaction, after their writes, so that the figures change in the same commit as the
+data. A ``RollupLock`` row per month, locked by an upsert, makes two writers of the same
+month take turns: the second one recomputes after the first has committed, and sees its
+rows (READ COMMITTED takes a new snapshot per statement).
 
 ``rollup_add_encounter`` is the hot path of field mode: a new conversation adds one to a
-few counters under the same lock, instead of recomputing the day. A refresh waiting on
-the lock then sees the new encounter; an addition waiting on a refresh increments the
-rows the refresh has just written, which could not see the uncommitted encounter.
+few counters (daily and monthly) under the same lock, instead of recomputing the day. A
+refresh waiting on the lock then sees the new encounter; an addition waiting on a
+refresh increments the rows the refresh has just written, which could not see the
+uncommitted encounter.
 
 ``rollup_rebuild`` recomputes a range of days with one aggregate query per live table,
 whatever the number of days: for the ``rebuild_rollups`` command, a bulk load or a fix.
@@ -23,9 +25,9 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 from django.utils import timezone
 
 from encounters.models import (
@@ -42,14 +44,20 @@ from reports.models import (
     DailyHour,
     DailyPlace,
     DailyReferral,
-    DailyRollup,
     DailySignal,
     DailyTopic,
-    RollupDay,
+    MonthlyActivity,
+    MonthlyHour,
+    MonthlyPlace,
+    MonthlyReferral,
+    MonthlySignal,
+    MonthlyTopic,
+    Rollup,
+    RollupLock,
 )
-from reports.periods import PARIS
+from reports.periods import PARIS, add_months
 
-ROLLUP_MODELS: tuple[type[DailyRollup], ...] = (
+ROLLUP_MODELS: tuple[type[Rollup], ...] = (
     DailyActivity,
     DailyTopic,
     DailySignal,
@@ -57,6 +65,15 @@ ROLLUP_MODELS: tuple[type[DailyRollup], ...] = (
     DailyPlace,
     DailyHour,
 )
+# The monthly table of each daily one: the sums of its rows by month.
+MONTHLY: dict[type[Rollup], type[Rollup]] = {
+    DailyActivity: MonthlyActivity,
+    DailyTopic: MonthlyTopic,
+    DailySignal: MonthlySignal,
+    DailyReferral: MonthlyReferral,
+    DailyPlace: MonthlyPlace,
+    DailyHour: MonthlyHour,
+}
 _BATCH = 2000
 _DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
 _ACCEPTED = {ReferralOutcome.ACCEPTED, ReferralOutcome.DONE}
@@ -236,14 +253,23 @@ def _compute(organisation_id: int, start: date | None, end: date | None) -> dict
     }
 
 
-def _replace(organisation_id: int, start: date | None, end: date | None) -> dict[str, int]:
-    """Delete the rollup rows of the days [start, end) and insert them afresh."""
-    rows = _compute(organisation_id, start, end)
+def _days(organisation_id: int, start: date | None, end: date | None) -> Q:
     days = Q(organisation_id=organisation_id)
     if start is not None:
         days &= Q(day__gte=start)
     if end is not None:
         days &= Q(day__lt=end)
+    return days
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _replace_days(organisation_id: int, start: date | None, end: date | None) -> dict[str, int]:
+    """Delete the daily rollup rows of the days [start, end) and insert them afresh."""
+    rows = _compute(organisation_id, start, end)
+    days = _days(organisation_id, start, end)
     counts = {}
     for model in ROLLUP_MODELS:
         model.objects.filter(days).delete()
@@ -252,27 +278,101 @@ def _replace(organisation_id: int, start: date | None, end: date | None) -> dict
     return counts
 
 
-def _lock_days(organisation_id: int, days: Iterable[date]) -> None:
-    """Take the row lock of each day, in date order (two writers never wait on each
-    other in a cycle), creating the rows that do not exist yet: one upsert, since
+def _replace_months(organisation_id: int, first: date | None, end: date | None) -> dict:
+    """The monthly rows of the months [first, end) afresh, summed from the daily rows
+    (one aggregate query per table)."""
+    months = _days(organisation_id, first, end)
+    counts = {}
+    for daily, monthly in MONTHLY.items():
+        sums = (
+            daily.objects.filter(months)
+            .annotate(month=TruncMonth("day"))
+            .values("month", "territory_id", "session_kind", *daily.keys)
+            .annotate(**{f"total_{name}": Sum(name) for name in daily.sums})
+            .order_by()
+        )
+        rows = [
+            monthly(
+                organisation_id=organisation_id,
+                day=row["month"],
+                territory_id=row["territory_id"],
+                session_kind=row["session_kind"],
+                **{key: row[key] for key in daily.keys},
+                **{name: row[f"total_{name}"] for name in daily.sums},
+            )
+            for row in sums.iterator()
+        ]
+        monthly.objects.filter(months).delete()
+        monthly.objects.bulk_create(rows, batch_size=_BATCH)
+        counts[monthly.__name__] = len(rows)
+    return counts
+
+
+def _lock_months(organisation_id: int, days: Iterable[date]) -> None:
+    """Take the row lock of the month of each day, in date order (two writers never wait
+    on each other in a cycle), creating the rows that do not exist yet: one upsert, since
     INSERT ... ON CONFLICT DO UPDATE locks the row it updates until the end of the
     transaction, as SELECT ... FOR UPDATE would."""
-    days = sorted(set(days))
-    RollupDay.objects.bulk_create(
-        [RollupDay(organisation_id=organisation_id, day=d) for d in days],
+    months = sorted({_month(day) for day in days})
+    RollupLock.objects.bulk_create(
+        [RollupLock(organisation_id=organisation_id, month=m) for m in months],
         update_conflicts=True,
-        unique_fields=["organisation", "day"],
+        unique_fields=["organisation", "month"],
         update_fields=["refreshed_at"],
         batch_size=_BATCH,
     )
 
 
-def _add(model: type[DailyRollup], key: dict[str, Any], **counts: int) -> None:
-    """Add ``counts`` to the row of ``key``, or create it. Only under the day's lock: two
-    writers could otherwise both find no row and both create one."""
-    increments = {name: F(name) + n for name, n in counts.items() if n}
-    if not model.objects.filter(**key).update(**increments):
-        model.objects.create(**key, **counts)
+# Where a row's counts are added with one UPDATE per row but all in one statement
+# (data-modifying WITH queries); elsewhere one ORM update per row.
+ONE_STATEMENT_VENDORS = {"postgresql"}
+
+Addition = tuple[type[Rollup], dict[str, Any], dict[str, int]]
+
+
+def _add(additions: list[Addition]) -> None:
+    """Add each addition's counts to its row (model, key), creating the missing rows.
+    Only under the month's lock: two writers could otherwise both find no row and both
+    create one."""
+    if connection.vendor in ONE_STATEMENT_VENDORS:
+        found = _update_in_one_statement(additions)
+    else:
+        found = [
+            model.objects.filter(**key).update(**{c: F(c) + n for c, n in counts.items() if n})
+            for model, key, counts in additions
+        ]
+    for (model, key, counts), n in zip(additions, found, strict=True):
+        if not n:
+            model.objects.create(**key, **counts)
+
+
+def _update_in_one_statement(additions: list[Addition]) -> list[int]:
+    """The UPDATEs of ``additions`` in one round trip: how many rows each one found."""
+    parts, params = [], []
+    for i, (model, key, counts) in enumerate(additions):
+        table = connection.ops.quote_name(model._meta.db_table)
+        sets = []
+        for name, n in counts.items():
+            if n:
+                column = connection.ops.quote_name(name)
+                sets.append(f"{column} = {column} + %s")
+                params.append(n)
+        where = []
+        for name, value in key.items():
+            column = connection.ops.quote_name(name)
+            if value is None:
+                where.append(f"{column} IS NULL")
+            else:
+                where.append(f"{column} = %s")
+                params.append(value)
+        parts.append(
+            f"u{i} AS (UPDATE {table} SET {', '.join(sets)} "
+            f"WHERE {' AND '.join(where)} RETURNING 1)"
+        )
+    counts = ", ".join(f"(SELECT count(*) FROM u{i})" for i in range(len(additions)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {counts}", params)
+        return list(cursor.fetchone())
 
 
 def rollup_add_encounter(
@@ -285,11 +385,12 @@ def rollup_add_encounter(
 ) -> None:
     """Count a new encounter, just saved with its children, in the rollups of its day.
 
-    Call it inside the transaction that saved them. About 7 small statements (one per
-    row touched) where ``rollup_refresh_day`` needs 20; what it writes is what a refresh
-    of the day would write (tests/reports/test_rollups.py checks both ways)."""
+    Call it inside the transaction that saved them. Two statements on PostgreSQL (the
+    lock, then every increment) where ``rollup_refresh_day`` needs about 40; what it
+    writes is what a refresh of the day would write (tests/reports/test_rollups.py
+    checks both ways)."""
     day = local_day(encounter.occurred_at)
-    _lock_days(encounter.organisation_id, [day])
+    _lock_months(encounter.organisation_id, [day])
     key = {
         "organisation_id": encounter.organisation_id,
         "day": day,
@@ -299,41 +400,59 @@ def rollup_add_encounter(
     signals = Counter((s.right_id, s.reason) for s in signals)
     outcomes = Counter(r.outcome for r in referrals)
     referrals = Counter((r.partner_id, r.partner_kind, r.outcome) for r in referrals)
+    rows: list[tuple[type[Rollup], dict[str, Any], dict[str, int]]] = [
+        (
+            DailyActivity,
+            {},
+            {
+                "encounters": 1,
+                "conversations": int(encounter.kind == EncounterKind.CONVERSATION),
+                "on_site_help": int(encounter.kind == EncounterKind.ON_SITE_HELP),
+                "first_time": int(encounter.first_time),
+                "already_met": int(not encounter.first_time),
+                "signals": signals.total(),
+                "referrals": referrals.total(),
+                "referrals_accepted": sum(outcomes[o] for o in _ACCEPTED),
+                "referrals_done": outcomes[ReferralOutcome.DONE],
+            },
+        ),
+        *((DailyTopic, {"topic": topic}, {"encounters": 1}) for topic in dict.fromkeys(topics)),
+        *(
+            (DailySignal, {"right_id": right_id, "reason": reason}, {"signals": n})
+            for (right_id, reason), n in signals.items()
+        ),
+        *(
+            (
+                DailyReferral,
+                {"partner_id": partner_id, "partner_kind": kind, "outcome": outcome},
+                {"referrals": n},
+            )
+            for (partner_id, kind, outcome), n in referrals.items()
+        ),
+        (DailyPlace, {"place_id": session.place_id}, {"encounters": 1}),
+        (
+            DailyHour,
+            {"hour": timezone.localtime(encounter.occurred_at, PARIS).hour},
+            {"encounters": 1},
+        ),
+    ]
+    # Each row of the day, and the row of its month in the monthly table.
+    month = {**key, "day": _month(day)}
     _add(
-        DailyActivity,
-        key,
-        encounters=1,
-        conversations=int(encounter.kind == EncounterKind.CONVERSATION),
-        on_site_help=int(encounter.kind == EncounterKind.ON_SITE_HELP),
-        first_time=int(encounter.first_time),
-        already_met=int(not encounter.first_time),
-        signals=signals.total(),
-        referrals=referrals.total(),
-        referrals_accepted=sum(outcomes[o] for o in _ACCEPTED),
-        referrals_done=outcomes[ReferralOutcome.DONE],
+        [(daily, {**key, **keys}, counts) for daily, keys, counts in rows]
+        + [(MONTHLY[daily], {**month, **keys}, counts) for daily, keys, counts in rows]
     )
-    for topic in dict.fromkeys(topics):
-        _add(DailyTopic, {**key, "topic": topic}, encounters=1)
-    for (right_id, reason), n in signals.items():
-        _add(DailySignal, {**key, "right_id": right_id, "reason": reason}, signals=n)
-    for (partner_id, partner_kind, outcome), n in referrals.items():
-        _add(
-            DailyReferral,
-            {**key, "partner_id": partner_id, "partner_kind": partner_kind, "outcome": outcome},
-            referrals=n,
-        )
-    _add(DailyPlace, {**key, "place_id": session.place_id}, encounters=1)
-    hour = timezone.localtime(encounter.occurred_at, PARIS).hour
-    _add(DailyHour, {**key, "hour": hour}, encounters=1)
 
 
 def rollup_refresh_days(*, organisation_id: int, days: Iterable[date]) -> None:
     """Recompute the rollups of some days of an organisation (see rollup_refresh_day)."""
     days = sorted(set(days))
     with transaction.atomic():
-        _lock_days(organisation_id, days)
+        _lock_months(organisation_id, days)
         for day in days:
-            _replace(organisation_id, day, day + timedelta(days=1))
+            _replace_days(organisation_id, day, day + timedelta(days=1))
+        for month in sorted({_month(day) for day in days}):
+            _replace_months(organisation_id, month, add_months(month, 1))
 
 
 def rollup_refresh_day(*, organisation_id: int, day: date) -> None:
@@ -394,9 +513,19 @@ def rollup_rebuild(
             first = start or (span[0] if span else None)
             last = end or (span[1] + timedelta(days=1) if span else None)
             if first is not None and last is not None and first < last:
-                # Writers of these days wait until the rebuild commits, and vice versa.
-                _lock_days(org_id, (first + timedelta(days=n) for n in range((last - first).days)))
-            counts = _replace(org_id, start, end)
+                # Writers of these months wait until the rebuild commits, and vice versa.
+                months = [first]
+                while months[-1] < _month(last - timedelta(days=1)):
+                    months.append(add_months(months[-1], 1))
+                _lock_months(org_id, months)
+            counts = _replace_days(org_id, start, end)
+            counts.update(
+                _replace_months(
+                    org_id,
+                    _month(start) if start is not None else None,
+                    add_months(end - timedelta(days=1), 1) if end is not None else None,
+                )
+            )
         for name, n in counts.items():
             total[name] += n
         if progress is not None:

@@ -42,12 +42,13 @@ from reports.models import (
     DailyHour,
     DailyPlace,
     DailyReferral,
-    DailyRollup,
     DailySignal,
     DailyTopic,
     Report,
+    Rollup,
 )
 from reports.periods import PARIS, Period
+from reports.rollups import MONTHLY
 from reports.tables import Table
 from territories.models import Partner, Place, Territory
 
@@ -109,18 +110,62 @@ def _use_rollups(scope: Scope) -> bool:
     return scope.member_id is None and settings.REPORTS_USE_ROLLUPS
 
 
-def _rollup(model: type[DailyRollup], scope: Scope) -> QuerySet:
-    """Rollup rows of the scope: its organisations, days, territories and session kind."""
-    qs = model.objects.using(reporting_db()).filter(
-        organisation_id__in=scope.organisation_ids,
-        day__gte=scope.period.start,
-        day__lt=scope.period.end,
-    )
+def _rollup_filter(scope: Scope, start, end) -> Q:
+    q = Q(organisation_id__in=scope.organisation_ids, day__gte=start, day__lt=end)
     if scope.territory_ids is not None:
-        qs = qs.filter(territory_id__in=scope.territory_ids)
+        q &= Q(territory_id__in=scope.territory_ids)
     if scope.session_kind:
-        qs = qs.filter(session_kind=scope.session_kind)
-    return qs
+        q &= Q(session_kind=scope.session_kind)
+    return q
+
+
+def _rollup_sums(daily: type[Rollup], scope: Scope, by: tuple[str, ...], sums: dict) -> dict:
+    """The rollup rows of the scope summed by the columns ``by``: ``{by values: [sums]}``.
+
+    ``sums`` names each sum and its column. The whole months of the period read the
+    monthly table, the days around them the daily one: one query (UNION ALL of the two
+    parts when the period has both), whatever the length of the period. A sum over no
+    row is None (a duration where no session was held, for instance)."""
+    period = scope.period
+    db = reporting_db()
+    # Without a grouping column, group by organisation (a federation has several rows).
+    group = by or ("organisation_id",)
+    names = [f"sum_{name}" for name in sums]
+    aggregates = {f"sum_{name}": Sum(column) for name, column in sums.items()}
+
+    def part(model, q):
+        return (
+            model.objects.using(db)
+            .filter(q)
+            .values(*group)
+            .annotate(**aggregates)
+            .values_list(*group, *names)
+            .order_by()
+        )
+
+    months = period.whole_months()
+    if months is None:
+        rows = part(daily, _rollup_filter(scope, period.start, period.end))
+    else:
+        first, end = months
+        rows = part(MONTHLY[daily], _rollup_filter(scope, first, end))
+        if period.start < first or end < period.end:
+            days = _rollup_filter(scope, period.start, first) | _rollup_filter(
+                scope, end, period.end
+            )
+            rows = rows.union(part(daily, days), all=True)
+    totals: dict[tuple, list] = {}
+    for row in rows:
+        key = row[: len(by)]
+        values = row[len(group) :]
+        if key not in totals:
+            totals[key] = list(values)
+        else:
+            totals[key] = [
+                b if a is None else a if b is None else a + b
+                for a, b in zip(totals[key], values, strict=True)
+            ]
+    return totals
 
 
 _ACTIVITY_SUMS = (
@@ -142,10 +187,9 @@ _ACTIVITY_SUMS = (
 
 def _activity_totals(scope: Scope) -> dict:
     """Every column of DailyActivity summed over the scope (one query)."""
-    row = _rollup(DailyActivity, scope).aggregate(
-        **{f"total_{name}": Sum(name) for name in _ACTIVITY_SUMS}
-    )
-    return {name: row[f"total_{name}"] or 0 for name in _ACTIVITY_SUMS}
+    rows = _rollup_sums(DailyActivity, scope, (), {name: name for name in _ACTIVITY_SUMS})
+    values = rows.get((), [None] * len(_ACTIVITY_SUMS))
+    return {name: value or 0 for name, value in zip(_ACTIVITY_SUMS, values, strict=True)}
 
 
 def _field_activity_from(row: dict) -> dict[str, float | int]:
@@ -236,12 +280,12 @@ def headline(scope: Scope) -> dict[str, float | int]:
 def conversations_by_place(scope: Scope) -> Table:
     """Where to stand: encounters, hours in the field and encounters per 10 hours by place."""
     if _use_rollups(scope):
-        rows = list(
-            _rollup(DailyPlace, scope)
-            .values("place_id")
-            .annotate(n=Sum("encounters"), duration=Sum("field_time"))
-            .values_list("place_id", "n", "duration")
-        )
+        rows = [
+            (pk, n, duration)
+            for (pk,), (n, duration) in _rollup_sums(
+                DailyPlace, scope, ("place_id",), {"n": "encounters", "duration": "field_time"}
+            ).items()
+        ]
         # As below: places where a session was held, places where someone was met.
         hours = {pk: duration for pk, _n, duration in rows if duration is not None}
         counts = {pk: n for pk, n, _duration in rows if n}
@@ -284,12 +328,12 @@ def conversations_by_place(scope: Scope) -> Table:
 def conversations_by_hour(scope: Scope) -> Table:
     """When to stand: encounters by hour of the day, in Paris time."""
     if _use_rollups(scope):
-        counts = dict(
-            _rollup(DailyHour, scope)
-            .values("hour")
-            .annotate(n=Sum("encounters"))
-            .values_list("hour", "n")
-        )
+        counts = {
+            hour: n
+            for (hour,), (n,) in _rollup_sums(
+                DailyHour, scope, ("hour",), {"n": "encounters"}
+            ).items()
+        }
     else:
         counts = dict(
             _encounters(scope)
@@ -313,12 +357,12 @@ def conversations_by_hour(scope: Scope) -> Table:
 
 def topics(scope: Scope) -> Table:
     if _use_rollups(scope):
-        counts = dict(
-            _rollup(DailyTopic, scope)
-            .values("topic")
-            .annotate(n=Sum("encounters"))
-            .values_list("topic", "n")
-        )
+        counts = {
+            topic: n
+            for (topic,), (n,) in _rollup_sums(
+                DailyTopic, scope, ("topic",), {"n": "encounters"}
+            ).items()
+        }
     else:
         counts = dict(
             EncounterTopic.objects.using(reporting_db())
@@ -343,17 +387,21 @@ def signals_by_right_and_reason(scope: Scope) -> Table:
     """Non-take-up signals: a right x reason table with totals."""
     cells: dict[int, dict[str, int]] = defaultdict(dict)
     if _use_rollups(scope):
-        counted = (
-            _rollup(DailySignal, scope).values("right_id", "reason").annotate(n=Sum("signals"))
-        )
+        counted = [
+            (*key, n)
+            for key, (n,) in _rollup_sums(
+                DailySignal, scope, ("right_id", "reason"), {"n": "signals"}
+            ).items()
+        ]
     else:
         counted = (
             NonTakeUpSignal.objects.using(reporting_db())
             .filter(_encounter_filter(scope, "encounter__"))
             .values("right_id", "reason")
             .annotate(n=Count("pk"))
+            .values_list("right_id", "reason", "n")
         )
-    for right_id, reason, n in counted.values_list("right_id", "reason", "n"):
+    for right_id, reason, n in counted:
         cells[right_id][reason] = n
     rights = Right.objects.using(reporting_db()).filter(pk__in=cells).order_by("position")
     table = Table(
@@ -372,14 +420,12 @@ def signals_by_month(scope: Scope) -> Table:
     """Monthly trend of non-take-up signals: one row per reason, one column per month."""
     cells: dict = defaultdict(lambda: defaultdict(int))
     if _use_rollups(scope):
-        # By day, then added up by month here (at most a few hundred rows): truncating a
-        # date to its month in SQL casts every row to a timestamp, which costs more.
-        for day, reason, n in (
-            _rollup(DailySignal, scope)
-            .values("day", "reason")
-            .annotate(n=Sum("signals"))
-            .values_list("day", "reason", "n")
-        ):
+        # By month from the monthly rows, by day from the daily ones (the days around
+        # the whole months), added up by month here: truncating a date to its month in
+        # SQL casts every row to a timestamp, which costs more.
+        for (day, reason), (n,) in _rollup_sums(
+            DailySignal, scope, ("day", "reason"), {"n": "signals"}
+        ).items():
             cells[reason][day.replace(day=1)] += n
     else:
         for month, reason, n in (
@@ -392,7 +438,7 @@ def signals_by_month(scope: Scope) -> Table:
         ):
             cells[reason][month.date() if hasattr(month, "date") else month] = n
     months = []
-    day = scope.period.start
+    day = scope.period.start.replace(day=1)
     while day < scope.period.end:
         months.append(day)
         day = Period.month(day).end
@@ -412,21 +458,21 @@ def referrals_by_partner(scope: Scope) -> Table:
     """Referrals by partner (or kind of partner when none was named) and outcome."""
     cells: dict = defaultdict(dict)
     if _use_rollups(scope):
-        counted = (
-            _rollup(DailyReferral, scope)
-            .values("partner_id", "partner_kind", "outcome")
-            .annotate(n=Sum("referrals"))
-        )
+        counted = [
+            (*key, n)
+            for key, (n,) in _rollup_sums(
+                DailyReferral, scope, ("partner_id", "partner_kind", "outcome"), {"n": "referrals"}
+            ).items()
+        ]
     else:
         counted = (
             Referral.objects.using(reporting_db())
             .filter(_encounter_filter(scope, "encounter__"))
             .values("partner_id", "partner_kind", "outcome")
             .annotate(n=Count("pk"))
+            .values_list("partner_id", "partner_kind", "outcome", "n")
         )
-    for partner_id, kind, outcome, n in counted.values_list(
-        "partner_id", "partner_kind", "outcome", "n"
-    ):
+    for partner_id, kind, outcome, n in counted:
         key = ("p", partner_id) if partner_id else ("k", kind)
         cells[key][outcome] = cells[key].get(outcome, 0) + n
     names = dict(
@@ -490,14 +536,11 @@ def referral_funnel(scope: Scope) -> Table:
 def by_territory(scope: Scope) -> Table:
     """Sessions, encounters, signals and referrals by territory of the session."""
     if _use_rollups(scope):
-        rows = list(
-            _rollup(DailyActivity, scope)
-            .values("territory_id")
-            .annotate(
-                held=Sum("sessions"), n=Sum("encounters"), s=Sum("signals"), r=Sum("referrals")
-            )
-            .values_list("territory_id", "held", "n", "s", "r")
-        )
+        sums = {"held": "sessions", "n": "encounters", "s": "signals", "r": "referrals"}
+        rows = [
+            (t, *values)
+            for (t,), values in _rollup_sums(DailyActivity, scope, ("territory_id",), sums).items()
+        ]
         sessions = {t: held for t, held, _n, _s, _r in rows if held}
         encounters = {t: (n, s, r) for t, _held, n, s, r in rows if n}
     else:

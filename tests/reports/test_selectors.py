@@ -93,6 +93,16 @@ def test_signals_by_month(field):
     assert sum(sum(row.values) for row in table.rows) == 4
 
 
+def test_signals_by_month_of_a_period_starting_mid_month(field):
+    # 31 March to 30 April: the 31 March signal counts in a "Mar 2026" column.
+    scope = Scope((field["org"].pk,), Period.custom(date(2026, 3, 31), date(2026, 4, 30)))
+    table = selectors.signals_by_month(scope)
+    assert table.columns == ["Mar 2026", "Avr 2026"]
+    by_reason = {row.label.split(" ")[0]: row.values for row in table.rows}
+    assert by_reason["Non-demande"] == [1, 0]
+    assert by_reason["Non-réception"] == [0, 1]
+
+
 def test_referrals_by_partner_and_funnel(field):
     table = selectors.referrals_by_partner(march(field))
     by_label = {row.label: row.values for row in table.rows}
