@@ -7,6 +7,8 @@ Against gunicorn (2 sync workers) on a dedicated PostgreSQL database filled by s
   (the service worker serves the static files and keeps the page);
 - p50/p95/p99 of POSTing a conversation at 8 and 32 concurrent connections (each one
   logged in, keep-alive, a new client UUID per post, a bounded number of posts);
+- at 8 connections, the CPU time per post of the gunicorn workers, of PostgreSQL and of
+  the load generator (from /proc: where the two cores go);
 - for reference, the same at 8 connections for a replay (a UUID already saved: the
   login, the session and the UUID lookup, then a redirect; no form, no write): the
   floor of an authenticated POST on this machine.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import resource
 import statistics
 import subprocess
 import threading
@@ -172,6 +175,47 @@ def post_latency(pk: int, connections: int, total: int, replay: str | None = Non
     return timings
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # a PostgreSQL backend that has ended
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def _postgres() -> list[int]:
+    out = subprocess.run(["pgrep", "-f", "postgres: "], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def cpu_per_post(
+    server: subprocess.Popen, pk: int, connections: int, total: int
+) -> tuple[list[float], str]:
+    """Post as post_latency does, and say how much CPU each post cost, by process."""
+    workers, postgres = _children(server.pid), _postgres()
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    before = (_cpu_seconds(workers), _cpu_seconds(postgres), me.ru_utime + me.ru_stime)
+    timings = post_latency(pk, connections, total)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    after = (_cpu_seconds(workers), _cpu_seconds(postgres), me.ru_utime + me.ru_stime)
+    workers_ms, postgres_ms, client_ms = (
+        1000 * (b - a) / len(timings) for a, b in zip(before, after, strict=True)
+    )
+    return timings, (
+        f"CPU per post: gunicorn workers {workers_ms:.1f} ms, PostgreSQL {postgres_ms:.1f} ms, "
+        f"load generator {client_ms:.1f} ms"
+    )
+
+
 def percentiles(timings: list[float]) -> str:
     q = statistics.quantiles(timings, n=100)
     return f"p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms"
@@ -301,11 +345,13 @@ def main() -> None:
         print()
         for connections, total in {} if SKIP_POSTS else POSTS_PER_LEVEL.items():
             post_latency(pk, connections, connections * 5)  # warm-up
-            timings = post_latency(pk, connections, total)
+            timings, cpu = cpu_per_post(server, pk, connections, total)
             print(
                 f"POST a conversation, {connections} connections, {len(timings)} posts: "
                 f"{percentiles(timings)}"
             )
+            if connections == 8:
+                print(cpu)
         if not SKIP_POSTS:
             replay = str(uuid.uuid4())
             post_latency(pk, 8, 8 * 5, replay)  # saves it once, and warms up
