@@ -99,7 +99,7 @@ if replica_url := env_str("DATABASE_REPLICA_URL", ""):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["outreach.db_router.PrimaryReplicaRouter"]
-# Dashboard and report figures from the daily rollups (reports.rollups) instead of
+# Dashboard and report figures from the daily and monthly rollups (reports.rollups) instead of
 # aggregates over every encounter; the member filter always reads the live tables.
 REPORTS_USE_ROLLUPS = env_bool("REPORTS_USE_ROLLUPS", True)
 

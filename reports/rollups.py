@@ -1,4 +1,4 @@
-"""Daily rollups of the dashboard figures, kept exact by the write services.
+"""Daily and monthly rollups of the dashboard figures, kept exact by the write services.
 
 ``rollup_refresh_day`` recomputes every daily rollup row of one organisation and local
 day from the live tables (delete, then insert), then the monthly rows of its month from

@@ -18,8 +18,8 @@ def _day(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Recompute the daily rollups of the dashboard from the live tables: after a bulk "
-        "load or a data fix. The write services keep them exact otherwise."
+        "Recompute the daily and monthly rollups of the dashboard from the live tables: "
+        "after a bulk load or a data fix. The write services keep them exact otherwise."
     )
 
     def add_arguments(self, parser) -> None:
