@@ -168,28 +168,11 @@ def _rollup_sums(daily: type[Rollup], scope: Scope, by: tuple[str, ...], sums: d
     return totals
 
 
-_ACTIVITY_SUMS = (
-    "sessions",
-    "field_time",
-    "brief_contacts",
-    "refusals",
-    "encounters",
-    "conversations",
-    "on_site_help",
-    "first_time",
-    "already_met",
-    "signals",
-    "referrals",
-    "referrals_accepted",
-    "referrals_done",
-)
-
-
 def _activity_totals(scope: Scope) -> dict:
     """Every column of DailyActivity summed over the scope (one query)."""
-    rows = _rollup_sums(DailyActivity, scope, (), {name: name for name in _ACTIVITY_SUMS})
-    values = rows.get((), [None] * len(_ACTIVITY_SUMS))
-    return {name: value or 0 for name, value in zip(_ACTIVITY_SUMS, values, strict=True)}
+    rows = _rollup_sums(DailyActivity, scope, (), {name: name for name in DailyActivity.sums})
+    values = rows.get((), [None] * len(DailyActivity.sums))
+    return {name: value or 0 for name, value in zip(DailyActivity.sums, values, strict=True)}
 
 
 def _field_activity_from(row: dict) -> dict[str, float | int]:

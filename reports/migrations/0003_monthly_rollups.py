@@ -5,15 +5,18 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# Each daily table, its monthly table and the columns of its key after (organisation,
+# day, territory, session kind); its other columns are sums. As they were when this
+# migration was written: it does not follow later changes of reports.models.
 TABLES = {
-    "dailyactivity": "monthlyactivity",
-    "dailytopic": "monthlytopic",
-    "dailysignal": "monthlysignal",
-    "dailyreferral": "monthlyreferral",
-    "dailyplace": "monthlyplace",
-    "dailyhour": "monthlyhour",
+    "dailyactivity": ("monthlyactivity", ()),
+    "dailytopic": ("monthlytopic", ("topic",)),
+    "dailysignal": ("monthlysignal", ("right_id", "reason")),
+    "dailyreferral": ("monthlyreferral", ("partner_id", "partner_kind", "outcome")),
+    "dailyplace": ("monthlyplace", ("place_id",)),
+    "dailyhour": ("monthlyhour", ("hour",)),
 }
-KEYS = ("organisation_id", "territory_id", "session_kind")
+KEY = ("organisation_id", "territory_id", "session_kind")
 
 
 def sum_the_daily_rows_by_month(apps, schema_editor):
@@ -21,47 +24,28 @@ def sum_the_daily_rows_by_month(apps, schema_editor):
     from django.db.models import Sum
     from django.db.models.functions import TruncMonth
 
-    for daily_name, monthly_name in TABLES.items():
+    for daily_name, (monthly_name, keys) in TABLES.items():
         daily = apps.get_model("reports", daily_name)
         monthly = apps.get_model("reports", monthly_name)
-        skip = {"id", "day", *KEYS}
-        fields = [f.attname for f in daily._meta.concrete_fields if f.attname not in skip]
-        counts = [f for f in fields if f in _SUMS]
-        keys = [f for f in fields if f not in _SUMS]
+        skip = {"id", "day", *KEY, *keys}
+        sums = [f.attname for f in daily._meta.concrete_fields if f.attname not in skip]
         rows = (
             daily.objects.annotate(month=TruncMonth("day"))
-            .values("month", *KEYS, *keys)
-            .annotate(**{f"total_{name}": Sum(name) for name in counts})
+            .values("month", *KEY, *keys)
+            .annotate(**{f"total_{name}": Sum(name) for name in sums})
             .order_by()
         )
         monthly.objects.bulk_create(
             (
                 monthly(
                     day=row["month"],
-                    **{key: row[key] for key in (*KEYS, *keys)},
-                    **{name: row[f"total_{name}"] for name in counts},
+                    **{key: row[key] for key in (*KEY, *keys)},
+                    **{name: row[f"total_{name}"] for name in sums},
                 )
                 for row in rows.iterator()
             ),
             batch_size=2000,
         )
-
-
-_SUMS = {
-    "sessions",
-    "field_time",
-    "brief_contacts",
-    "refusals",
-    "encounters",
-    "conversations",
-    "on_site_help",
-    "first_time",
-    "already_met",
-    "signals",
-    "referrals",
-    "referrals_accepted",
-    "referrals_done",
-}
 
 
 class Migration(migrations.Migration):
