@@ -10,7 +10,8 @@ a month, a year and all time: p50/p95 server time over repeated requests (in-pro
 test client, so it is server time without the network), the number of SQL queries; and the
 time to produce the monthly PDF and XLSX. The rollups are rebuilt after the load (timed),
 and every figure is measured twice: on the rollups (daily and monthly), then on the live tables
-(settings.REPORTS_USE_ROLLUPS off).
+(settings.REPORTS_USE_ROLLUPS off). ``--keep`` reuses a filled database; ``--rollups-only``
+skips the live tables (minutes at a million encounters).
 """
 
 from __future__ import annotations
