@@ -79,6 +79,27 @@ class MembershipForm(forms.Form):
         self.fields["role"] = _role_field(allowed_roles)
 
 
+class OrganisationSettingsForm(forms.ModelForm):
+    """What a manager sets for the whole organisation."""
+
+    # The model takes any positive number; below 2 nothing would be masked, and above
+    # 100 hardly anything would show.
+    small_count_threshold = forms.IntegerField(
+        label=_("Small-count threshold"),
+        min_value=2,
+        max_value=100,
+        help_text=_(
+            "In reports, exports and views for people outside the team, a count from 1 to "
+            "this number minus one shows as “< threshold”. 11 is the practice of DGFiP "
+            "and of the social-security statistics."
+        ),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "small_count_threshold", "return_cards_enabled"]
+
+
 class SignUpForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name or nickname"),

@@ -160,6 +160,17 @@ def membership_update(
     return membership
 
 
+def organisation_update(*, organisation: Organisation, by: Membership, **values) -> Organisation:
+    """Change an organisation's name and settings: its managers only."""
+    if by.organisation_id != organisation.pk or by.role != Role.MANAGER:
+        raise PermissionDenied
+    for name, value in values.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save(update_fields=list(values))
+    return organisation
+
+
 # ---------------------------------------------------------------------------
 # Outreach sessions: planning, recurring series, cancelling, debriefs, calendar feeds.
 # ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from outreach.models import ALL_ROLES, DIRECTORY_EDITORS, MEMBER_ADMINS, Membership
+from outreach.models import ALL_ROLES, DIRECTORY_EDITORS, MEMBER_ADMINS, Membership, Role
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -72,6 +72,7 @@ def organisation_context(request: HttpRequest) -> dict[str, Any]:
         "memberships": getattr(request, "memberships", []),
         "can_edit_directory": role in DIRECTORY_EDITORS,
         "can_admin_members": role in MEMBER_ADMINS,
+        "can_set_organisation": role == Role.MANAGER,
     }
 
 

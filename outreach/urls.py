@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("django.contrib.auth.urls")),
     path("organisation/none/", views.no_organisation, name="no_organisation"),
     path("organisation/switch/", views.organisation_switch, name="organisation_switch"),
+    path("organisation/settings/", views.organisation_settings, name="organisation_settings"),
     path("members/", views.member_list, name="member_list"),
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach import planning_views, selectors, services
-from outreach.forms import InvitationForm, MembershipForm, SignUpForm
+from outreach.forms import InvitationForm, MembershipForm, OrganisationSettingsForm, SignUpForm
 from outreach.http import render_form
-from outreach.models import MEMBER_ADMINS, Invitation, Membership
+from outreach.models import MEMBER_ADMINS, Invitation, Membership, Role
 from outreach.tenancy import SESSION_KEY, OrgRequest, get_for_org, member_required
 
 User = get_user_model()
@@ -117,6 +117,20 @@ def member_edit(request: OrgRequest, pk: int) -> HttpResponse:
         "title": membership.user.get_full_name() or membership.user.email,
         "cancel_url": reverse("member_list"),
     }
+    return render_form(request, "form_page.html", context, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required({Role.MANAGER})
+def organisation_settings(request: OrgRequest) -> HttpResponse:
+    form = OrganisationSettingsForm(request.POST or None, instance=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(
+            organisation=request.organisation, by=request.membership, **form.cleaned_data
+        )
+        messages.success(request, _("The organisation's settings have been saved."))
+        return redirect("organisation_settings")
+    context = {"title": _("Organisation settings"), "cancel_url": reverse("home")}
     return render_form(request, "form_page.html", context, form=form)
 
 

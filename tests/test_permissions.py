@@ -82,6 +82,14 @@ CASES = [
     Case("member_edit", "get", EDITORS, obj="membership"),
     Case("invitation_revoke", "post", EDITORS, obj="invitation", ok=302, wrong_method="get"),
     Case("password_change", "get", EVERYONE),
+    Case("organisation_settings", "get", {M}, wrong_method="put"),
+    Case(
+        "organisation_settings",
+        "post",
+        {M},
+        data=(("name", "EVS Prades"), ("small_count_threshold", "5")),
+        ok=302,
+    ),
     # Outreach sessions. "@name" in data stands for the pk of that fixture object.
     Case("today", "get", EVERYONE, wrong_method="post"),
     Case("agenda", "get", EVERYONE, wrong_method="post"),
