@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import uuid
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -518,4 +519,46 @@ def test_the_migration_sums_existing_daily_rows_into_the_monthly_ones(team):
     for model in MONTHLY.values():
         model.objects.all().delete()
     migration.sum_the_daily_rows_by_month(apps, None)
+    assert _rollup_rows() == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_a_month_leave_exact_rollups(team):
+    """Six phones log conversations at once on a day with no rollup row yet, while a
+    coordinator holds a session of the same month: the month's lock makes them take
+    turns, so that no row is created twice and no count is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the test database of SQLite takes one writer at a time anyway")
+
+    session = _session(team, at(2026, 3, 3, 9))
+    other = _session(team, at(2026, 3, 17, 14), kind="permanence", place=None)
+    start = threading.Barrier(7)
+
+    def phone(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(4):
+                _encounter(team, session, at(2026, 3, 3, 9, 10 * i + n))
+        finally:
+            connections.close_all()
+
+    def debrief() -> None:
+        try:
+            start.wait()
+            _debrief(team, other)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=7) as pool:
+        futures = [pool.submit(phone, n) for n in range(6)] + [pool.submit(debrief)]
+        for future in futures:
+            future.result()
+
+    kept = _rollup_rows()
+    assert sum(row[8] for row in kept["DailyActivity"]) == 24  # encounters
+    rollup_refresh_days(organisation_id=team["org"].pk, days=[date(2026, 3, 3), date(2026, 3, 17)])
     assert _rollup_rows() == kept
