@@ -156,3 +156,40 @@ def test_a_phone_number_in_the_note_is_refused_and_kept(login, field):
     expect(page.locator(".screened mark")).to_have_text("06 12 34 56 78")
     expect(page.get_by_role("radio", name="Femme", exact=True)).to_be_checked()
     assert Encounter.objects.count() == 0
+
+
+def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, field):
+    """Logged offline with a phone number in the note: back online the server refuses
+    it, the item stays in the queue and the header links to the refused form; the
+    volunteer corrects the note and the conversation is saved once, the queue empty."""
+    user, session = field
+    page = _open_field(login, user, session)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    _wait_until(page, "navigator.serviceWorker.controller !== null")
+    form_url = f"/sessions/{session.pk}/encounters/new/"
+    _wait_until(
+        page,
+        f"caches.open('terrain-pages').then(c => c.match('{form_url}')).then(Boolean)",
+    )
+    page.context.set_offline(True)
+    page.get_by_role("link", name=re.compile("Nouvel échange")).click()
+    _fill_conversation(page, "Dame seule, la rappeler au 06 12 34 56 78 pour le RSA.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.locator("#queued-note")).to_be_visible()
+
+    page.context.set_offline(False)
+    status = page.locator("#queue-status")
+    expect(status).to_have_attribute("href", re.compile(r"^/offline/\d+/$"), timeout=30_000)
+    expect(status).to_have_text("1 en attente")
+    assert Encounter.objects.count() == 0
+
+    status.click()
+    expect(page.get_by_role("alert")).to_contain_text("rien n’a encore été enregistré")
+    expect(page.locator(".screened mark")).to_have_text("06 12 34 56 78")
+    page.get_by_label("Note").fill("Dame seule, à revoir mardi pour le RSA.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/field/"))
+    expect(status).to_be_hidden(timeout=30_000)
+    assert list(Encounter.objects.values_list("note", flat=True)) == [
+        "Dame seule, à revoir mardi pour le RSA."
+    ]
