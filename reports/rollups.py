@@ -400,7 +400,7 @@ def rollup_add_encounter(
     signals = Counter((s.right_id, s.reason) for s in signals)
     outcomes = Counter(r.outcome for r in referrals)
     referrals = Counter((r.partner_id, r.partner_kind, r.outcome) for r in referrals)
-    rows: list[tuple[type[Rollup], dict[str, Any], dict[str, int]]] = [
+    rows: list[Addition] = [
         (
             DailyActivity,
             {},
