@@ -562,3 +562,17 @@ def test_concurrent_writers_of_a_month_leave_exact_rollups(team):
     assert sum(row[8] for row in kept["DailyActivity"]) == 24  # encounters
     rollup_refresh_days(organisation_id=team["org"].pk, days=[date(2026, 3, 3), date(2026, 3, 17)])
     assert _rollup_rows() == kept
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "months"),
+    [
+        (date(2026, 3, 1), date(2026, 3, 31), (date(2026, 3, 1), date(2026, 4, 1))),
+        (date(2026, 3, 2), date(2026, 4, 30), (date(2026, 4, 1), date(2026, 5, 1))),
+        (date(2025, 12, 15), date(2026, 2, 27), (date(2026, 1, 1), date(2026, 2, 1))),
+        (date(2026, 3, 2), date(2026, 3, 30), None),
+        (date(2026, 3, 15), date(2026, 4, 14), None),
+    ],
+)
+def test_the_whole_months_of_a_period(first, last, months):
+    assert Period.custom(first, last).whole_months() == months
