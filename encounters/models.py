@@ -171,6 +171,11 @@ class Encounter(models.Model):
         indexes = [
             models.Index(fields=["organisation", "occurred_at"], name="encounter_org_when"),
             models.Index(fields=["organisation", "session"], name="encounter_org_session"),
+            # The dashboard's member filter reads the live tables (the rollups have no
+            # member dimension): a member's encounters of a period without a scan.
+            models.Index(
+                fields=["organisation", "author", "occurred_at"], name="encounter_org_author_when"
+            ),
             models.Index(
                 fields=["organisation", "return_card_code"],
                 name="encounter_org_card",
