@@ -106,6 +106,10 @@ class Member:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
+        # A phone follows the redirect to the field page, which shows the "saved" message
+        # and clears it; this client does not, so it drops the message itself (kept, the
+        # messages would pile up in the cookie until Django trims it on every post).
+        self.cookies.pop("messages", None)
         return response.status, content.decode("utf-8", "replace")
 
     def login(self) -> None:
