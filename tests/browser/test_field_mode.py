@@ -89,6 +89,16 @@ def test_count_contacts_and_undo_one(login, field):
     assert ContactTap.objects.filter(session=session).count() == 2
 
 
+# How many items the service worker's queue holds (its IndexedDB store), from the page.
+QUEUE_IS_EMPTY = """new Promise((resolve) => {
+  const open = indexedDB.open("terrain-offline", 1);
+  open.onsuccess = () => {
+    const count = open.result.transaction("queue").objectStore("queue").count();
+    count.onsuccess = () => resolve(count.result === 0);
+  };
+})"""
+
+
 def _wait_until(page, script: str, timeout: float = 15) -> None:
     deadline = time.monotonic() + timeout
     while not page.evaluate(script):
@@ -189,7 +199,10 @@ def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, fie
     page.get_by_label("Note").fill("Dame seule, à revoir mardi pour le RSA.")
     page.get_by_role("button", name="Enregistrer l’échange").click()
     expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/field/"))
-    expect(status).to_be_hidden(timeout=30_000)
+    # The correction waits in the queue behind the refused item, then both are replayed:
+    # the refused one finds its UUID saved and leaves the queue too.
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
     assert list(Encounter.objects.values_list("note", flat=True)) == [
         "Dame seule, à revoir mardi pour le RSA."
     ]
+    expect(status).to_be_hidden()
