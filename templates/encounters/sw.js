@@ -11,7 +11,8 @@
 // - An item leaves the queue only when the server confirmed it with a 2xx. On a 403
 //   (stale CSRF token) or a redirect to the login page, it stays and the page asks
 //   the volunteer to log in again. A 422 (the note holds a phone number...) keeps the
-//   item with the server's answer, which the page shows at /offline/<id>/ to correct.
+//   item with the server's answer, which the page shows at /offline/<id>/ to correct;
+//   the corrected note (same client UUID) replaces it in the queue.
 "use strict";
 
 const VERSION = "{{ version|escapejs }}";
@@ -146,8 +147,25 @@ async function warm(paths) {
   );
 }
 
+// A note sent again with the same client UUID (corrected after the server refused it,
+// or saved twice without signal) replaces its queued copy.
+function dropQueued(uuid) {
+  return store("readwrite", (s) => {
+    const cursor = s.openCursor();
+    cursor.onsuccess = () => {
+      const item = cursor.result;
+      if (!item) return;
+      if (item.value.uuid === uuid) item.delete();
+      item.continue();
+    };
+    return cursor;
+  });
+}
+
 async function sendOrQueue(request) {
   const body = await request.clone().text();
+  const uuid = new URLSearchParams(body).get("client_uuid");
+  if (uuid) await dropQueued(uuid);
   const pending = (await allItems()).length;
   if (pending === 0) {
     try {

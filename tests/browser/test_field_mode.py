@@ -171,7 +171,8 @@ def test_a_phone_number_in_the_note_is_refused_and_kept(login, field):
 def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, field):
     """Logged offline with a phone number in the note: back online the server refuses
     it, the item stays in the queue and the header links to the refused form; the
-    volunteer corrects the note and the conversation is saved once, the queue empty."""
+    volunteer corrects the note, which replaces the refused copy: saved once, at once,
+    the queue empty."""
     user, session = field
     page = _open_field(login, user, session)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -198,11 +199,12 @@ def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, fie
     expect(page.locator(".screened mark")).to_have_text("06 12 34 56 78")
     page.get_by_label("Note").fill("Dame seule, à revoir mardi pour le RSA.")
     page.get_by_role("button", name="Enregistrer l’échange").click()
-    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/field/"))
-    # The correction waits in the queue behind the refused item, then both are replayed:
-    # the refused one finds its UUID saved and leaves the queue too.
-    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    # The correction replaces its refused copy in the queue and goes to the server at
+    # once (no "?queued=1": the server answered, not the service worker).
+    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/field/$"))
+    expect(page.get_by_text("Échange enregistré.")).to_be_visible()
     assert list(Encounter.objects.values_list("note", flat=True)) == [
         "Dame seule, à revoir mardi pour le RSA."
     ]
+    _wait_until(page, QUEUE_IS_EMPTY)
     expect(status).to_be_hidden()
