@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from outreach.models import Organisation
 from reports import selectors
 from reports.models import Report
 from reports.periods import Period
@@ -78,13 +79,16 @@ class ReportFigures:
     tables: list[Table]
     # Titles of the tables whose live figures differ from the validated snapshot.
     changed: list[str]
+    # The small-count threshold to mask them with.
+    threshold: int
 
 
-def report_figures(report: Report, organisation_ids: tuple[int, ...]) -> ReportFigures:
-    """The figures to show: the snapshot once validated (and what changed since)."""
-    live = report_tables(organisation_ids, report_period(report.kind, report.start))
+def report_figures(report: Report, organisation: Organisation) -> ReportFigures:
+    """The figures to show: the snapshot once validated (and what changed since), with
+    the small-count threshold of that moment, so that the report stays as it was sent."""
+    live = report_tables((organisation.pk,), report_period(report.kind, report.start))
     if not report.is_validated:
-        return ReportFigures(live, [])
+        return ReportFigures(live, [], organisation.small_count_threshold)
     frozen = deserialize(report.snapshot)
     # Compare the numbers, table by table and row by row. Not the labels: they are
     # translated, and the snapshot keeps the language of whoever validated it.
@@ -93,7 +97,8 @@ def report_figures(report: Report, organisation_ids: tuple[int, ...]) -> ReportF
         for before, now in zip(frozen, live, strict=False)
         if [row.values for row in before.rows] != [row.values for row in now.rows]
     ]
-    return ReportFigures(frozen, changed)
+    threshold = report.snapshot_threshold or organisation.small_count_threshold
+    return ReportFigures(frozen, changed, threshold)
 
 
 def for_outsiders(tables: list[Table], threshold: int) -> list[SuppressedTable]:

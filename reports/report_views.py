@@ -104,8 +104,8 @@ def report_detail(request: OrgRequest, kind: str, key: str) -> HttpResponse:
 def _render_report(
     request: OrgRequest, report: Report, form: ReportNarrativeForm, status: int = 200
 ) -> HttpResponse:
-    figures = report_figures(report, (request.organisation.pk,))
-    tables = for_outsiders(figures.tables, request.organisation.small_count_threshold)
+    figures = report_figures(report, request.organisation)
+    tables = for_outsiders(figures.tables, figures.threshold)
     key = period_key(report.kind, report.start)
     context = {
         "report": report,
@@ -119,7 +119,7 @@ def _render_report(
             (fmt.upper(), reverse("report_download", args=[report.kind, key, fmt]))
             for fmt in FORMATS
         ],
-        "threshold": request.organisation.small_count_threshold,
+        "threshold": figures.threshold,
     }
     return render(request, "reports/report_detail.html", context, status=status)
 
@@ -151,8 +151,8 @@ def report_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpR
     if fmt not in FORMATS:
         raise Http404
     report = _report(request, kind, key)
-    figures = report_figures(report, (request.organisation.pk,))
-    tables = for_outsiders(figures.tables, request.organisation.small_count_threshold)
+    figures = report_figures(report, request.organisation)
+    tables = for_outsiders(figures.tables, figures.threshold)
     content = render_export(fmt, tables, organisation=request.organisation.name, report=report)
     name = f"terrain-{slugify(request.organisation.slug)}-{key}.{fmt}"
     response = HttpResponse(content, content_type=FORMATS[fmt])

@@ -34,7 +34,16 @@ def report_validate(*, report: Report, by: AbstractBaseUser) -> Report:
     """Freeze today's figures as the ones sent; validating again refreshes them."""
     tables = report_tables((report.organisation_id,), report_period(report.kind, report.start))
     report.snapshot = serialize(tables)
+    report.snapshot_threshold = report.organisation.small_count_threshold
     report.validated_at = timezone.now()
     report.validated_by = by
-    report.save(update_fields=["snapshot", "validated_at", "validated_by", "updated_at"])
+    report.save(
+        update_fields=[
+            "snapshot",
+            "snapshot_threshold",
+            "validated_at",
+            "validated_by",
+            "updated_at",
+        ]
+    )
     return report

@@ -38,12 +38,14 @@ def frozen_now():
         yield
 
 
-def _month_of_field_work(org, *, encounters: int, territory_name: str = "Prades", day: int = 3):
+def _month_of_field_work(
+    org, *, encounters: int, territory_name: str = "Prades", day: int = 3, month: int = 10
+):
     territory = TerritoryFactory(organisation=org, name=territory_name)
     session = OutreachSessionFactory(
         territory=territory,
-        starts_at=datetime(2026, 10, day, 9, tzinfo=PARIS),
-        ends_at=datetime(2026, 10, day, 12, tzinfo=PARIS),
+        starts_at=datetime(2026, month, day, 9, tzinfo=PARIS),
+        ends_at=datetime(2026, month, day, 12, tzinfo=PARIS),
         status=SessionStatus.DONE,
         brief_contacts=30,
         refusals=5,
@@ -51,7 +53,7 @@ def _month_of_field_work(org, *, encounters: int, territory_name: str = "Prades"
     rsa = Right.objects.get(code="rsa")
     for i in range(encounters):
         encounter = EncounterFactory(
-            session=session, occurred_at=datetime(2026, 10, day, 9, 10 + i, tzinfo=PARIS)
+            session=session, occurred_at=datetime(2026, month, day, 9, 10 + i, tzinfo=PARIS)
         )
         NonTakeUpSignal.objects.create(
             organisation=org, encounter=encounter, right=rsa, reason="non_demand"
@@ -127,6 +129,25 @@ def test_report_masks_small_counts_and_freezes_on_validation(manager_client, org
     conversations = next(r for r in key_figures.rows if r.label == "Échanges")
     assert conversations.cells[0].display == "< 11"
     assert conversations.cells[0].value == 3  # the frozen figure, not today's 4
+
+
+def test_a_validated_report_keeps_the_threshold_it_was_sent_with(manager_client, org):
+    _month_of_field_work(org, encounters=3)
+    manager_client.post(reverse("report_validate", args=["month", "2026-10"]))
+    org.small_count_threshold = 3  # lowered afterwards: 3 no longer hidden
+    org.save()
+
+    def conversations(key):
+        response = manager_client.get(reverse("report_detail", args=["month", key]))
+        key_figures = response.context["sections"][0]["table"]
+        return next(r for r in key_figures.rows if r.label == "Échanges").cells[0].display
+
+    assert conversations("2026-10") == "< 11"  # as it was sent
+    _month_of_field_work(org, encounters=3, day=20, month=11)
+    assert conversations("2026-11") == "3"  # not validated: today's setting
+    xlsx = manager_client.get(reverse("report_download", args=["month", "2026-10", "xlsx"]))
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True))
+    assert next(r for r in rows if r and r[0] == "Échanges")[1] == "< 11"
 
 
 def test_only_managers_validate(coordinator_client):

@@ -37,8 +37,8 @@ class Command(BaseCommand):
             raise CommandError(f"{key!r} is not a valid {kind} (YYYY-MM or YYYY).") from None
         with translation.override(options["language"]):
             report = selectors.report_of(organisation_id=organisation.pk, kind=kind, start=start)
-            figures = report_figures(report, (organisation.pk,))
-            tables = for_outsiders(figures.tables, organisation.small_count_threshold)
+            figures = report_figures(report, organisation)
+            tables = for_outsiders(figures.tables, figures.threshold)
             content = render_export(
                 options["format"], tables, organisation=organisation.name, report=report
             )
