@@ -320,6 +320,11 @@ def _measure_all(client, runs: int) -> None:
             "/dashboard/",
             {"period": "custom", "start": "2020-01-01", "end": "2026-12-31"},
         ),
+        (
+            "dashboard, days and months",  # monthly rows plus daily ones around them
+            "/dashboard/",
+            {"period": "custom", "start": "2024-01-15", "end": "2026-11-10"},
+        ),
         ("monthly report page", "/reports/month/2026-03/", {}),
     ]
     # The member filter reads the live tables whatever the setting (no member dimension
