@@ -242,7 +242,8 @@ def session_create(
     session.full_clean()
     session.save()
     _set_team(session, _team(lead, members))
-    rollup_refresh_session(session=session)
+    # A planned session with no encounter yet moves no figure: no rollup to refresh
+    # (a refresh recomputes its day and its month).
     return session
 
 
@@ -468,9 +469,9 @@ def session_cancel(*, session: OutreachSession, reason: str, following: bool = F
     count = targets.filter(
         status__in=[SessionStatus.PLANNED, SessionStatus.IN_PROGRESS],
     ).update(**changes, updated_at=timezone.now())
-    # Only done sessions count, and only planned or started ones get cancelled: the later
-    # occurrences change no figure. The session itself is refreshed all the same.
-    rollup_refresh_session(session=session)
+    # Only done sessions count, and only planned or started ones get cancelled: no figure
+    # changes, so no rollup to refresh (encounters logged in a session that is then
+    # cancelled keep counting, on their own days, as they did).
     return count
 
 

@@ -330,6 +330,7 @@ def test_the_rebuild_gives_what_the_write_services_kept(team, settings):
     _encounter(team, stand, at(2026, 3, 3, 10, 15), first_time=False)
     _encounter(team, late, at(2026, 3, 31, 23, 30), kind="on_site_help")
     planned = _session(team, at(2026, 3, 10, 9))
+    _encounter(team, planned, at(2026, 3, 10, 9, 5))  # met someone before the rain
     session_services.session_cancel(session=planned, reason="Pluie")
     encounter_services.contact_tap(
         organisation=team["org"],
