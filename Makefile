@@ -49,6 +49,7 @@ messages: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --config pyproject.toml
 
 format: install
 	$(BIN)/ruff format .

@@ -35,14 +35,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from outreach.models import (  # noqa: E402
-    Membership,
-    Organisation,
-    OutreachSession,
-    Role,
-    SessionAssignment,
-    SessionKind,
-)
+from organisations.models import Membership, Organisation, Role  # noqa: E402
+from outreach.models import OutreachSession, SessionAssignment, SessionKind  # noqa: E402
 from territories.models import Place, Territory  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")

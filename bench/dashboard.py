@@ -79,14 +79,9 @@ def _fill(n_encounters: int, seed: int = 1) -> dict:
     from django.db import connection
 
     from encounters.models import Right
-    from outreach.models import Role
-    from tests.factories import (
-        MembershipFactory,
-        OrganisationFactory,
-        PartnerFactory,
-        PlaceFactory,
-        TerritoryFactory,
-    )
+    from organisations.models import Role
+    from tests.organisations.factories import MembershipFactory, OrganisationFactory
+    from tests.territories.factories import PartnerFactory, PlaceFactory, TerritoryFactory
 
     rng = random.Random(seed)
     org = OrganisationFactory(name="EVS du Conflent (bench)", slug="bench")
@@ -269,7 +264,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    from outreach.models import Organisation, Role
+    from organisations.models import Organisation, Role
 
     call_command("migrate", verbosity=0)  # a kept database gets the newer tables too
     if args.keep and Organisation.objects.filter(slug="bench").exists():

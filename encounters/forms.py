@@ -1,4 +1,4 @@
-"""Form helpers shared by every app that takes free text."""
+"""Forms of field mode: the conversation note, its signals and referrals, taps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from encounters.anonymity import find_identifying_data, highlight
+from core.forms import ScreenedTextMixin
 from encounters.models import (
     Encounter,
     NonTakeUpReason,
@@ -18,41 +18,6 @@ from encounters.models import (
     Topic,
 )
 from territories.models import Partner
-
-
-class ScreenedTextMixin:
-    """Refuse free text that could identify a person, keeping it for correction.
-
-    List the free-text fields in ``screened_fields``. When one of them holds a phone
-    number, a name after a civility, an address..., the form is invalid: the field gets
-    a French error saying what was found and what to change, and the bound field gets a
-    ``screened_html`` copy of the text with the findings highlighted, for the template.
-    """
-
-    screened_fields: tuple[str, ...] = ()
-
-    def clean(self) -> dict:
-        data = super().clean()
-        for name in self.screened_fields:
-            text = data.get(name)
-            findings = find_identifying_data(text) if text else []
-            if not findings:
-                continue
-            self.fields[name].screened_html = highlight(text, findings)
-            what = "; ".join(f"« {f.text} » : {f.explanation}" for f in findings)
-            self.add_error(
-                name,
-                forms.ValidationError(
-                    _(
-                        "This text could identify a person. Change the highlighted parts, "
-                        "then save again. Found: %(what)s."
-                    ),
-                    code="identifying",
-                    params={"what": what},
-                ),
-            )
-        return data
-
 
 # --- Field mode ----------------------------------------------------------------
 
@@ -194,9 +159,9 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, organisation=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(
-            organisation=organisation, archived_at__isnull=True
-        ).order_by("name")
+        self.fields["partner"].queryset = (
+            Partner.objects.live().filter(organisation=organisation).order_by("name")
+        )
 
     def is_used(self) -> bool:
         data = getattr(self, "cleaned_data", {})

@@ -120,7 +120,7 @@ class Encounter(models.Model):
     """One anonymous conversation (or on-site help) during an outreach session."""
 
     organisation = models.ForeignKey(
-        "outreach.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     session = models.ForeignKey(
         "outreach.OutreachSession",
@@ -216,7 +216,7 @@ class EncounterTopic(models.Model):
     """A topic of an encounter: one row each, so that topics count with one GROUP BY."""
 
     organisation = models.ForeignKey(
-        "outreach.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="topics")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
@@ -232,7 +232,7 @@ class EncounterTopic(models.Model):
 
 class NonTakeUpSignal(models.Model):
     organisation = models.ForeignKey(
-        "outreach.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="signals")
     right = models.ForeignKey(
@@ -260,7 +260,7 @@ class Referral(models.Model):
     """A referral to a partner (or a kind of partner), with an outcome told later."""
 
     organisation = models.ForeignKey(
-        "outreach.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="referrals")
     partner = models.ForeignKey(
@@ -328,7 +328,7 @@ class ContactTap(models.Model):
     """One tap on "brief contact" or "refusal"; the session keeps the running totals."""
 
     organisation = models.ForeignKey(
-        "outreach.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     session = models.ForeignKey(
         "outreach.OutreachSession", on_delete=models.CASCADE, related_name="taps"
@@ -363,7 +363,7 @@ class EncounterChange(models.Model):
     """The audit trail of corrections: who changed which field of an encounter, when."""
 
     organisation = models.ForeignKey(
-        "outreach.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="changes")
     member = models.ForeignKey(

@@ -14,7 +14,8 @@ from encounters.models import (
     Referral,
     TapKind,
 )
-from outreach.models import Organisation, OutreachSession
+from organisations.models import Organisation
+from outreach.models import OutreachSession
 
 
 def tap_counts(*, session: OutreachSession, author: AbstractBaseUser) -> dict:

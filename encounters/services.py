@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.time import local_day
 from encounters.models import (
     ContactTap,
     Encounter,
@@ -25,13 +26,9 @@ from encounters.models import (
     Referral,
     TapKind,
 )
-from outreach.models import PLANNERS, Membership, Organisation, OutreachSession, SessionStatus
-from reports.rollups import (
-    local_day,
-    rollup_add_encounter,
-    rollup_refresh_day,
-    rollup_refresh_days,
-)
+from organisations.models import PLANNERS, Membership, Organisation
+from outreach.models import OutreachSession, SessionStatus
+from reports import counters
 
 # A volunteer corrects their own encounter within this delay; coordinators any time.
 CORRECTION_DELAY = timedelta(hours=24)
@@ -65,7 +62,7 @@ def _refresh_counts(organisation: Organisation, session: OutreachSession) -> Non
         .first()
     )
     if status == SessionStatus.DONE:
-        rollup_refresh_day(organisation_id=organisation.pk, day=local_day(session.starts_at))
+        counters.recount_days(organisation_id=organisation.pk, days=[local_day(session.starts_at)])
 
 
 def contact_tap(
@@ -205,7 +202,7 @@ def encounter_create(
         with transaction.atomic():
             encounter.save()
             signals, referrals = _add_children(encounter, data)
-            rollup_add_encounter(
+            counters.count_new_encounter(
                 encounter, session=session, topics=data.topics, signals=signals, referrals=referrals
             )
     except IntegrityError:
@@ -314,7 +311,7 @@ def encounter_update(
         for name in before
         if before[name] != after[name]
     ]
-    rollup_refresh_days(
+    counters.recount_days(
         organisation_id=encounter.organisation_id,
         days={day_before, local_day(encounter.occurred_at)},
     )
@@ -341,7 +338,8 @@ def referral_set_outcome(*, referral: Referral, outcome: str, by: Membership) ->
         old=old,
         new=outcome,
     )
-    rollup_refresh_day(
-        organisation_id=referral.organisation_id, day=local_day(referral.encounter.occurred_at)
+    counters.recount_days(
+        organisation_id=referral.organisation_id,
+        days=[local_day(referral.encounter.occurred_at)],
     )
     return referral

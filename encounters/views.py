@@ -22,18 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import INVALID, render_page
 from encounters import selectors, services
-from encounters.forms import (
-    EncounterForm,
-    OutcomeForm,
-    TapForm,
-    referral_formset,
-    signal_formset,
-)
+from encounters.forms import EncounterForm, OutcomeForm, TapForm, referral_formset, signal_formset
 from encounters.models import Encounter, Referral, ReferralOutcome
-from outreach.http import INVALID, render_page
+from organisations.tenancy import OrgRequest, get_for_org, member_required
 from outreach.models import OutreachSession
-from outreach.tenancy import OrgRequest, get_for_org, member_required
 
 
 def _get_session(request: OrgRequest, pk: int) -> OutreachSession:

@@ -1,3 +1,5 @@
+"""Outreach sessions: series, sessions, their teams, debriefs and calendar feeds."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -5,111 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    VOLUNTEER = "volunteer", _("Volunteer")
-    COORDINATOR = "coordinator", _("Coordinator")
-    MANAGER = "manager", _("Manager")
-
-
-# Who may do what. Views check these sets, never role names spread around.
-DIRECTORY_EDITORS = frozenset({Role.COORDINATOR, Role.MANAGER})
-MEMBER_ADMINS = frozenset({Role.COORDINATOR, Role.MANAGER})
-ALL_ROLES = frozenset(Role)
-
-
-class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short name"), max_length=60, unique=True)
-    small_count_threshold = models.PositiveSmallIntegerField(
-        _("small-count threshold"),
-        default=11,
-        help_text=_("In reports and exports, counts below this are shown as “< threshold”."),
-    )
-    return_cards_enabled = models.BooleanField(
-        _("return cards"),
-        default=False,
-        help_text=_(
-            "Hand out cards with a short random code, typed in at a later visit to link "
-            "encounters. The code is the only link: no name, nothing else."
-        ),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["organisation__name"]
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "user"], name="membership_one_per_user_and_org"
-            ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
-
-
-class Invitation(models.Model):
-    """A single-use, expiring link that lets a person join an organisation.
-
-    Only a hash of the token is stored: a leaked database does not leak usable links.
-    """
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        indexes = [models.Index(fields=["organisation", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.organisation}"
-
-
-# Who plans, edits and cancels outreach sessions.
-PLANNERS = frozenset({Role.COORDINATOR, Role.MANAGER})
+from organisations.models import Membership, Organisation
 
 # A debrief stays open to volunteers this many days after the session ended.
 DEBRIEF_OPEN_DAYS = 7

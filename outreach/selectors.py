@@ -1,70 +1,22 @@
-"""Reads on organisations and their members."""
+"""Reads on outreach sessions: agenda, conflicts, Today, planning members, feeds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import (
-    Count,
-    Prefetch,
-    Q,
-    QuerySet,
-)
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from outreach.models import (
-    CalendarFeed,
-    Invitation,
-    Membership,
-    Organisation,
-    OutreachSession,
-    SessionAssignment,
-    SessionStatus,
-)
-from territories.models import Partner, Place, Territory
+from core.time import day_bounds, local_day
+from organisations.models import Membership, Organisation
+from outreach.models import CalendarFeed, OutreachSession, SessionAssignment, SessionStatus
+from territories.models import Territory
 
 User = get_user_model()
 
-
-def member_list(*, organisation: Organisation) -> list[Membership]:
-    return list(
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
-        .order_by("-is_active", "user__first_name", "user__email")
-    )
-
-
-def pending_invitations(*, organisation: Organisation) -> list[Invitation]:
-    return list(
-        Invitation.objects.filter(
-            organisation=organisation,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        ).order_by("-created_at")
-    )
-
-
-def directory_counts(*, organisation: Organisation) -> dict[str, int]:
-    """How many live territories, places and partners the organisation has."""
-    live = Q(archived_at__isnull=True)
-    counts = {}
-    for key, model in (("territories", Territory), ("places", Place), ("partners", Partner)):
-        counts[key] = model.objects.filter(live, organisation=organisation).aggregate(
-            n=Count("pk")
-        )["n"]
-    return counts
-
-
-# ---------------------------------------------------------------------------
-# Outreach sessions
-# ---------------------------------------------------------------------------
-
-PARIS = ZoneInfo("Europe/Paris")
 NEXT_SESSIONS = 5
 
 
@@ -162,16 +114,10 @@ def session_detail(*, organisation: Organisation, pk: int) -> OutreachSession:
     return get_object_or_404(qs, pk=pk)
 
 
-def _local_day_bounds(now: datetime) -> tuple[datetime, datetime]:
-    today = timezone.localtime(now, PARIS).date()
-    start = datetime.combine(today, time.min, tzinfo=PARIS)
-    return start, datetime.combine(today + timedelta(days=1), time.min, tzinfo=PARIS)
-
-
 def my_sessions_today(*, organisation: Organisation, user, now: datetime | None = None) -> dict:
     """A member's sessions of the day (cancelled ones too, so they know) and the next
     live ones after today; three queries."""
-    start, end = _local_day_bounds(now or timezone.now())
+    start, end = day_bounds(local_day(now or timezone.now()))
     mine = OutreachSession.objects.filter(
         organisation=organisation,
         pk__in=SessionAssignment.objects.filter(organisation=organisation, user=user).values(
@@ -191,7 +137,7 @@ def my_sessions_today(*, organisation: Organisation, user, now: datetime | None 
 
 def sessions_today(*, organisation: Organisation, now: datetime | None = None) -> list:
     """Every session of the organisation today, for coordinators' home page."""
-    start, end = _local_day_bounds(now or timezone.now())
+    start, end = day_bounds(local_day(now or timezone.now()))
     return agenda_sessions(organisation=organisation, start=start, end=end)
 
 

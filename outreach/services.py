@@ -1,193 +1,32 @@
-"""Writes on organisations, memberships and invitations."""
+"""Writes on outreach sessions: planning, recurring series, cancelling, debriefs, calendar
+feeds. Each write that moves a figure calls ``reports.counters`` in its transaction."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.time import PARIS, local_datetime
+from core.tokens import hash_token
+from organisations.models import PLANNERS, Membership, Organisation
 from outreach.models import (
     DEBRIEF_OPEN_DAYS,
-    PLANNERS,
     CalendarFeed,
-    Invitation,
-    Membership,
-    Organisation,
     OutreachSession,
-    Role,
     SeriesMember,
     SessionAssignment,
     SessionSeries,
     SessionStatus,
 )
-from reports.rollups import rollup_refresh_session
+from reports import counters
 
-User = get_user_model()
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def roles_assignable_by(membership: Membership) -> list[str]:
-    """A coordinator may give the roles up to coordinator; only a manager makes managers."""
-    if membership.role == Role.MANAGER:
-        return list(Role.values)
-    return [Role.VOLUNTEER, Role.COORDINATOR]
-
-
-def invitation_create(
-    *,
-    organisation: Organisation,
-    email: str,
-    role: str,
-    invited_by: Membership,
-    accept_url_for,
-) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link; returns it with the raw token."""
-    if role not in roles_assignable_by(invited_by):
-        raise PermissionDenied
-    email = User.objects.normalize_email(email).lower()
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        organisation=organisation,
-        email=email,
-        role=role,
-        token_hash=_hash(token),
-        invited_by=invited_by.user,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
-    invitation.full_clean()
-    invitation.save()
-    context = {
-        "organisation": organisation,
-        "url": accept_url_for(token),
-        "inviter": invited_by.user,
-        "days": settings.INVITATION_VALID_DAYS,
-    }
-    send_mail(
-        subject=_("Invitation to join %(organisation)s on Terrain")
-        % {"organisation": organisation},
-        message=render_to_string("outreach/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[email],
-    )
-    return invitation, token
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    """The invitation for ``token`` if it can still be used."""
-    return (
-        Invitation.objects.filter(
-            token_hash=_hash(token),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("organisation")
-        .first()
-    )
-
-
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
-    """Use the invitation once: a conditional update makes a second use fail."""
-    claimed = Invitation.objects.filter(
-        pk=invitation.pk,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).update(accepted_at=timezone.now(), accepted_by=user)
-    if claimed != 1:
-        raise ValidationError(_("This invitation has already been used or has expired."))
-    membership, created = Membership.objects.get_or_create(
-        organisation=invitation.organisation,
-        user=user,
-        defaults={"role": invitation.role},
-    )
-    if not created:
-        membership.role = invitation.role
-        membership.is_active = True
-        membership.save(update_fields=["role", "is_active"])
-    return membership
-
-
-@transaction.atomic
-def user_create_from_invitation(
-    *, invitation: Invitation, first_name: str, password: str
-) -> AbstractBaseUser:
-    user = User.objects.create_user(
-        username=invitation.email,
-        email=invitation.email,
-        first_name=first_name,
-        password=password,
-    )
-    invitation_accept(invitation=invitation, user=user)
-    return user
-
-
-def invitation_revoke(*, invitation: Invitation) -> None:
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-
-
-@transaction.atomic
-def membership_update(
-    *, membership: Membership, role: str, is_active: bool, by: Membership
-) -> Membership:
-    if membership.pk == by.pk:
-        raise ValidationError(_("You cannot change your own role or deactivate yourself."))
-    if role not in roles_assignable_by(by) or (
-        membership.role == Role.MANAGER and by.role != Role.MANAGER
-    ):
-        raise PermissionDenied
-    membership.role = role
-    membership.is_active = is_active
-    membership.full_clean()
-    membership.save(update_fields=["role", "is_active"])
-    return membership
-
-
-def organisation_update(*, organisation: Organisation, by: Membership, **values) -> Organisation:
-    """Change an organisation's name and settings: its managers only."""
-    if by.organisation_id != organisation.pk or by.role != Role.MANAGER:
-        raise PermissionDenied
-    for name, value in values.items():
-        setattr(organisation, name, value)
-    organisation.full_clean()
-    organisation.save(update_fields=list(values))
-    return organisation
-
-
-# ---------------------------------------------------------------------------
-# Outreach sessions: planning, recurring series, cancelling, debriefs, calendar feeds.
-# ---------------------------------------------------------------------------
-
-PARIS = ZoneInfo("Europe/Paris")
 # A series may not run for more than this: a typo in a year must not make 10,000 rows.
 SERIES_MAX_DAYS = 2 * 366
-
-
-def local_datetime(day: date, at: time) -> datetime:
-    """``day`` at wall-clock time ``at`` in Europe/Paris, as an aware datetime.
-
-    zoneinfo picks the right offset for each day: 9:00 is 08:00 UTC in winter and
-    07:00 UTC in summer. A time that does not exist (2:30 on the March change) comes
-    out as the same instant as 3:30 summer time, as zoneinfo's fold=0 rule gives.
-    """
-    return datetime.combine(day, at, tzinfo=PARIS)
 
 
 def series_occurrences(
@@ -276,7 +115,7 @@ def session_update(
     session.full_clean()
     session.save()
     _set_team(session, _team(lead, members))
-    rollup_refresh_session(session=session, also=[day_before])
+    counters.recount_session(session=session, also=[day_before])
     return session
 
 
@@ -423,7 +262,7 @@ def series_update_following(
     # The edited session itself is replaced too, even if it had been detached.
     OutreachSession.objects.filter(pk=session.pk, debriefed_at__isnull=True).delete()
     # It may have been marked done without a debrief: its day's figures change.
-    rollup_refresh_session(session=session)
+    counters.recount_session(session=session)
     new.save()
     team = _team(lead, members)
     SeriesMember.objects.bulk_create(
@@ -508,7 +347,7 @@ def session_debrief(
     session.debriefed_by = by.user
     session.full_clean()
     session.save()
-    rollup_refresh_session(session=session)
+    counters.recount_session(session=session)
     return session
 
 
@@ -523,7 +362,7 @@ def calendar_feed_renew(
         ).update(revoked_at=timezone.now())
         token = secrets.token_urlsafe(32)
         feed = CalendarFeed.objects.create(
-            organisation=organisation, member=member, token_hash=_hash(token)
+            organisation=organisation, member=member, token_hash=hash_token(token)
         )
     return feed, token
 
@@ -537,7 +376,7 @@ def calendar_feed_revoke(*, organisation: Organisation, member: Membership | Non
 def calendar_feed_for_token(token: str) -> CalendarFeed | None:
     """The live feed for ``token``; a member's feed dies with their membership."""
     feed = (
-        CalendarFeed.objects.filter(token_hash=_hash(token), revoked_at__isnull=True)
+        CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
         .select_related("organisation", "member")
         .first()
     )

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from outreach.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
-    "outreach",
+    "organisations",
     "territories",
+    "outreach",
     "encounters",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "outreach.tenancy.CurrentOrganisationMiddleware",
+    "organisations.tenancy.CurrentOrganisationMiddleware",
     # Last, as django-axes asks: it turns lockouts raised by the backend into a page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -78,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "outreach.tenancy.organisation_context",
+                "organisations.tenancy.organisation_context",
             ],
         },
     },
@@ -98,7 +100,7 @@ if replica_url := env_str("DATABASE_REPLICA_URL", ""):
         replica_url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["outreach.db_router.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
 # Dashboard and report figures from the daily and monthly rollups (reports.rollups) instead of
 # aggregates over every encounter; the member filter always reads the live tables.
 REPORTS_USE_ROLLUPS = env_bool("REPORTS_USE_ROLLUPS", True)

@@ -1,184 +1,398 @@
+"""Views of outreach sessions: planning, agenda, "Today", debriefs, calendar feeds."""
+
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date, time, timedelta
+from itertools import groupby
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outreach import planning_views, selectors, services
-from outreach.forms import InvitationForm, MembershipForm, OrganisationSettingsForm, SignUpForm
-from outreach.http import render_form
-from outreach.models import MEMBER_ADMINS, Invitation, Membership, Role
-from outreach.tenancy import SESSION_KEY, OrgRequest, get_for_org, member_required
+from core.http import render_form, render_page
+from core.time import PARIS, local_datetime
+from organisations.models import PLANNERS
+from organisations.tenancy import OrgRequest, get_for_org, member_required
+from outreach import ics, selectors, services
+from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
+from outreach.models import OutreachSession
+from territories import selectors as territory_selectors
 
-User = get_user_model()
+
+def _posted(request: OrgRequest):
+    """The POST data, even empty: an empty POST is a bound form that fails to validate."""
+    return request.POST if request.method == "POST" else None
+
+
+def _session_url(session: OutreachSession) -> str:
+    return reverse("session_detail", args=[session.pk])
+
+
+def _by_day(sessions: list[OutreachSession]) -> dict[date, list[OutreachSession]]:
+    def day(s: OutreachSession) -> date:
+        return timezone.localtime(s.starts_at, PARIS).date()
+
+    return {d: list(group) for d, group in groupby(sessions, key=day)}
+
+
+# --- Today -----------------------------------------------------------------
+
+
+@require_GET
+@member_required()
+def today(request: OrgRequest) -> HttpResponse:
+    context = selectors.my_sessions_today(organisation=request.organisation, user=request.user)
+    return render(request, "outreach/today.html", context)
+
+
+# --- Agenda ----------------------------------------------------------------
+
+
+def _period(view: str, around: date) -> tuple[date, date, date, date]:
+    """First day, day after the last, and the anchors of the previous and next period."""
+    if view == "month":
+        first = around.replace(day=1)
+        after = first + timedelta(days=monthrange(first.year, first.month)[1])
+        previous = (first - timedelta(days=1)).replace(day=1)
+        return first, after, previous, after
+    first = around - timedelta(days=around.weekday())
+    after = first + timedelta(days=7)
+    return first, after, first - timedelta(days=7), after
+
+
+@require_GET
+@member_required()
+def agenda(request: OrgRequest) -> HttpResponse:
+    filter_form = AgendaFilterForm(request.GET, organisation=request.organisation)
+    filters = filter_form.filters()
+    view = filters["view"]
+    first, after, previous, following = _period(view, filters["date"])
+    start, end = local_datetime(first, time.min), local_datetime(after, time.min)
+    sessions = selectors.agenda_sessions(
+        organisation=request.organisation,
+        start=start,
+        end=end,
+        territory=filters["territory"],
+        kind=filters["kind"],
+        member=filters["member"],
+    )
+    conflicts = selectors.agenda_conflicts(organisation=request.organisation, start=start, end=end)
+    for s in sessions:
+        clashing = conflicts.members.get(s.pk, set())
+        s.conflicting_members = [
+            m.first_name or m.email for m in s.members.all() if m.pk in clashing
+        ]
+        s.place_conflict = s.pk in conflicts.places
+    by_day = _by_day(sessions)
+    if view == "week":
+        days = [
+            (first + timedelta(days=i), by_day.get(first + timedelta(days=i), [])) for i in range(7)
+        ]
+    else:
+        days = list(by_day.items())
+    query = request.GET.copy()
+    query.pop("date", None)
+
+    def link(anchor: date) -> str:
+        q = query.copy()
+        q["date"] = anchor.isoformat()
+        q["view"] = view
+        return f"{request.path}?{q.urlencode()}"
+
+    context: dict[str, Any] = {
+        "filter_form": filter_form,
+        "view": view,
+        "first": first,
+        "last": after - timedelta(days=1),
+        "days": days,
+        "session_count": len(sessions),
+        "place_conflicts": [s for s in sessions if s.place_conflict],
+        "member_conflicts": [s for s in sessions if s.conflicting_members],
+        "previous_url": link(previous),
+        "next_url": link(following),
+        "today_url": link(timezone.localdate()),
+        "can_plan": request.membership.role in PLANNERS,
+    }
+    return render_page(request, "outreach/agenda.html", context)
+
+
+# --- One session -----------------------------------------------------------
+
+
+def _get_session(request: OrgRequest, pk: int) -> OutreachSession:
+    return get_for_org(OutreachSession.objects.select_related("series"), request, pk=pk)
+
+
+@require_GET
+@member_required()
+def session_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    session = selectors.session_detail(organisation=request.organisation, pk=pk)
+    context = {
+        "session": session,
+        "can_plan": request.membership.role in PLANNERS,
+        "can_debrief": services.debrief_allowed(session)
+        and not services.debrief_locked_for(session, request.membership),
+        "debrief_locked": services.debrief_locked_for(session, request.membership),
+    }
+    return render(request, "outreach/session_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(PLANNERS)
+def session_create(request: OrgRequest) -> HttpResponse:
+    initial = {"day": request.GET.get("day") or timezone.localdate(), "lead": request.user.pk}
+    form = SessionForm(_posted(request), organisation=request.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.datetimes()
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                organisation=request.organisation,
+                kind=data["kind"],
+                territory=data["territory"],
+                place=data["place"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                lead=data["lead"],
+                members=data["members"],
+                objectives=data["objectives"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The session has been planned."))
+            return redirect(_session_url(session))
+    context = {"title": _("Plan a session"), "cancel_url": reverse("agenda")}
+    return render_form(request, "form_page.html", context, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(PLANNERS)
+def series_create(request: OrgRequest) -> HttpResponse:
+    form = SeriesForm(
+        _posted(request),
+        organisation=request.organisation,
+        initial={"first_date": timezone.localdate(), "lead": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            series, count = services.series_create(
+                organisation=request.organisation,
+                kind=data["kind"],
+                territory=data["territory"],
+                place=data["place"],
+                weekdays=data["weekdays"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                first_date=data["first_date"],
+                last_date=data["last_date"],
+                lead=data["lead"],
+                members=data["members"],
+                objectives=data["objectives"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(count)d sessions have been planned.") % {"count": count})
+            url = reverse("agenda") + f"?view=month&date={series.first_date.isoformat()}"
+            return redirect(url)
+    context = {"title": _("Plan a recurring series"), "cancel_url": reverse("agenda")}
+    return render_form(request, "form_page.html", context, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(PLANNERS)
+def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    form = SessionForm(
+        _posted(request),
+        organisation=request.organisation,
+        session=session,
+        initial=SessionForm.initial_for(session),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at, ends_at = form.datetimes()
+        common = {
+            "kind": data["kind"],
+            "territory": data["territory"],
+            "place": data["place"],
+            "lead": data["lead"],
+            "members": data["members"],
+            "objectives": data["objectives"],
+        }
+        try:
+            if data.get("scope") == "following":
+                services.series_update_following(
+                    session=session,
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    **common,
+                )
+                messages.success(request, _("This session and the following ones have changed."))
+                return redirect(reverse("agenda") + f"?date={data['day'].isoformat()}")
+            services.session_update(
+                session=session,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=data["status"],
+                **common,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The session has been updated."))
+            return redirect(_session_url(session))
+    context = {"title": _("Change the session"), "cancel_url": _session_url(session)}
+    return render_form(request, "form_page.html", context, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(PLANNERS)
+def session_cancel(request: OrgRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    form = CancelForm(_posted(request), session=session)
+    if request.method == "POST" and form.is_valid():
+        count = services.session_cancel(
+            session=session,
+            reason=form.cleaned_data["reason"],
+            following=form.cleaned_data.get("scope") == "following",
+        )
+        messages.success(request, _("Sessions cancelled: %(count)d.") % {"count": count})
+        return redirect(_session_url(session))
+    context = {
+        "title": _("Cancel the session"),
+        "cancel_url": _session_url(session),
+        "session": session,
+    }
+    return render_form(request, "outreach/session_cancel.html", context, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def session_debrief(request: OrgRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    if services.debrief_locked_for(session, request.membership):
+        raise PermissionDenied
+    if not services.debrief_allowed(session):
+        messages.warning(request, _("A debrief can be written once the session has started."))
+        return redirect(_session_url(session))
+    form = DebriefForm(_posted(request), instance=session)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.session_debrief(
+            session=session,
+            by=request.membership,
+            brief_contacts=data["brief_contacts"],
+            refusals=data["refusals"],
+            atmosphere=data["atmosphere"],
+            next_time=data["next_time"],
+            comments=data["comments"],
+        )
+        messages.success(request, _("Thank you: the debrief has been saved."))
+        return redirect(_session_url(session))
+    context = {"title": _("Debrief"), "cancel_url": _session_url(session), "session": session}
+    return render_form(request, "outreach/session_debrief.html", context, form=form)
+
+
+# --- Calendar feeds --------------------------------------------------------
+
+
+def _feeds_page(request: OrgRequest, new_url: str = "", new_scope: str = "") -> HttpResponse:
+    feeds = selectors.live_feeds(organisation=request.organisation, member=request.membership)
+    context = {
+        "feeds": feeds,
+        "new_url": new_url,
+        "new_scope": new_scope,
+        "can_plan": request.membership.role in PLANNERS,
+    }
+    return render(request, "outreach/calendar_feeds.html", context)
+
+
+@require_GET
+@member_required()
+def calendar_feeds(request: OrgRequest) -> HttpResponse:
+    return _feeds_page(request)
+
+
+def _renew(request: OrgRequest, *, member) -> HttpResponse:
+    _feed, token = services.calendar_feed_renew(organisation=request.organisation, member=member)
+    url = request.build_absolute_uri(reverse("calendar_feed_ics", args=[token]))
+    # The raw token exists only in this response: only its hash is stored.
+    return _feeds_page(request, new_url=url, new_scope="member" if member else "organisation")
+
+
+@require_POST
+@member_required()
+def calendar_feed_renew(request: OrgRequest) -> HttpResponse:
+    return _renew(request, member=request.membership)
+
+
+@require_POST
+@member_required(PLANNERS)
+def org_calendar_feed_renew(request: OrgRequest) -> HttpResponse:
+    return _renew(request, member=None)
+
+
+@require_POST
+@member_required()
+def calendar_feed_revoke(request: OrgRequest) -> HttpResponse:
+    services.calendar_feed_revoke(organisation=request.organisation, member=request.membership)
+    messages.success(request, _("The calendar link has been revoked."))
+    return redirect("calendar_feeds")
+
+
+@require_POST
+@member_required(PLANNERS)
+def org_calendar_feed_revoke(request: OrgRequest) -> HttpResponse:
+    services.calendar_feed_revoke(organisation=request.organisation, member=None)
+    messages.success(request, _("The calendar link has been revoked."))
+    return redirect("calendar_feeds")
+
+
+@login_not_required
+@require_GET
+def calendar_feed_ics(request: OrgRequest, token: str) -> HttpResponse:
+    feed = services.calendar_feed_for_token(token)
+    if feed is None:
+        raise Http404
+    sessions = selectors.feed_sessions(feed=feed)
+    name = feed.organisation.name
+    if feed.member is not None:
+        name = _("%(organisation)s — my sessions") % {"organisation": name}
+    body = ics.calendar_for(
+        name=name,
+        sessions=sessions,
+        url_for=lambda s: request.build_absolute_uri(_session_url(s)),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="terrain.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def home_context(request: OrgRequest) -> dict[str, Any]:
+    """What the home page shows: a volunteer's day, or the organisation's day."""
+    if request.membership.role in PLANNERS:
+        return {"sessions_today": selectors.sessions_today(organisation=request.organisation)}
+    return selectors.my_sessions_today(organisation=request.organisation, user=request.user)
 
 
 @require_GET
 @member_required()
 def home(request: OrgRequest) -> HttpResponse:
     context = {
-        "counts": selectors.directory_counts(organisation=request.organisation),
-        **planning_views.home_context(request),
+        "counts": territory_selectors.directory_counts(organisation=request.organisation),
+        **home_context(request),
     }
     return render(request, "outreach/home.html", context)
-
-
-@require_GET
-def no_organisation(request: OrgRequest) -> HttpResponse:
-    if request.membership is not None:
-        return redirect("home")
-    return render(request, "outreach/no_organisation.html", status=403)
-
-
-@require_POST
-def organisation_switch(request: OrgRequest) -> HttpResponse:
-    wanted = request.POST.get("organisation", "")
-    membership = next((m for m in request.memberships if str(m.organisation_id) == wanted), None)
-    if membership is None:
-        raise PermissionDenied
-    request.session[SESSION_KEY] = membership.organisation_id
-    messages.success(
-        request, _("You are now working in %(name)s.") % {"name": membership.organisation}
-    )
-    # Not back to the page we came from: its object belongs to the previous
-    # organisation and would now answer 404.
-    return redirect("home")
-
-
-@require_GET
-@member_required(MEMBER_ADMINS)
-def member_list(request: OrgRequest) -> HttpResponse:
-    context = {
-        "members": selectors.member_list(organisation=request.organisation),
-        "invitations": selectors.pending_invitations(organisation=request.organisation),
-    }
-    return render(request, "outreach/member_list.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@member_required(MEMBER_ADMINS)
-def member_invite(request: OrgRequest) -> HttpResponse:
-    form = InvitationForm(
-        request.POST or None,
-        allowed_roles=services.roles_assignable_by(request.membership),
-        organisation=request.organisation,
-    )
-    if request.method == "POST" and form.is_valid():
-        services.invitation_create(
-            organisation=request.organisation,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            invited_by=request.membership,
-            accept_url_for=lambda token: request.build_absolute_uri(
-                reverse("invitation_accept", args=[token])
-            ),
-        )
-        messages.success(
-            request,
-            _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-        )
-        return redirect("member_list")
-    context = {"title": _("Invite a member"), "cancel_url": reverse("member_list")}
-    return render_form(request, "form_page.html", context, form=form)
-
-
-@require_http_methods(["GET", "POST"])
-@member_required(MEMBER_ADMINS)
-def member_edit(request: OrgRequest, pk: int) -> HttpResponse:
-    membership = get_for_org(Membership.objects.select_related("user"), request, pk=pk)
-    allowed = services.roles_assignable_by(request.membership)
-    if membership.pk == request.membership.pk or membership.role not in allowed:
-        raise PermissionDenied
-    form = MembershipForm(
-        request.POST or None,
-        allowed_roles=allowed,
-        initial={"role": membership.role, "is_active": membership.is_active},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(
-                membership=membership,
-                role=form.cleaned_data["role"],
-                is_active=form.cleaned_data["is_active"],
-                by=request.membership,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The membership has been updated."))
-            return redirect("member_list")
-    context = {
-        "title": membership.user.get_full_name() or membership.user.email,
-        "cancel_url": reverse("member_list"),
-    }
-    return render_form(request, "form_page.html", context, form=form)
-
-
-@require_http_methods(["GET", "POST"])
-@member_required({Role.MANAGER})
-def organisation_settings(request: OrgRequest) -> HttpResponse:
-    form = OrganisationSettingsForm(request.POST or None, instance=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        services.organisation_update(
-            organisation=request.organisation, by=request.membership, **form.cleaned_data
-        )
-        messages.success(request, _("The organisation's settings have been saved."))
-        return redirect("organisation_settings")
-    context = {"title": _("Organisation settings"), "cancel_url": reverse("home")}
-    return render_form(request, "form_page.html", context, form=form)
-
-
-@require_POST
-@member_required(MEMBER_ADMINS)
-def invitation_revoke(request: OrgRequest, pk: int) -> HttpResponse:
-    invitation = get_for_org(Invitation, request, pk=pk)
-    services.invitation_revoke(invitation=invitation)
-    messages.success(request, _("The invitation has been withdrawn."))
-    return redirect("member_list")
-
-
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: OrgRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_token(token)
-    if invitation is None:
-        return render(request, "outreach/invitation_invalid.html", status=404)
-    existing = User.objects.filter(username=invitation.email).first()
-    form = None
-    if request.user.is_authenticated:
-        if request.method == "POST":
-            return _accept(request, invitation, request.user)
-    elif existing is None:
-        form = SignUpForm(request.POST or None, email=invitation.email)
-        if request.method == "POST" and form.is_valid():
-            try:
-                user = services.user_create_from_invitation(
-                    invitation=invitation,
-                    first_name=form.cleaned_data["first_name"],
-                    password=form.cleaned_data["password1"],
-                )
-            except ValidationError:
-                return render(request, "outreach/invitation_invalid.html", status=404)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            request.session[SESSION_KEY] = invitation.organisation_id
-            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
-            return redirect("home")
-    context = {"invitation": invitation, "existing": existing, "form": form}
-    status = 422 if form is not None and form.is_bound and form.errors else 200
-    return render(request, "outreach/invitation_accept.html", context, status=status)
-
-
-def _accept(request: OrgRequest, invitation: Invitation, user) -> HttpResponse:
-    try:
-        services.invitation_accept(invitation=invitation, user=user)
-    except ValidationError:
-        return render(request, "outreach/invitation_invalid.html", status=404)
-    request.session[SESSION_KEY] = invitation.organisation_id
-    messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
-    return redirect("home")

@@ -7,10 +7,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from encounters.forms import ScreenedTextMixin
-from outreach.models import Organisation, SessionKind
+from core.forms import ScreenedTextMixin
+from core.time import Period
+from organisations.models import Organisation
+from outreach.models import SessionKind
 from reports.models import Report
-from reports.periods import Period
 from territories.models import Territory
 from territories.selectors import territory_subtree_ids
 
@@ -54,9 +55,9 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["territory"].queryset = Territory.objects.filter(
-            organisation=organisation, archived_at__isnull=True
-        ).order_by("name")
+        self.fields["territory"].queryset = (
+            Territory.objects.live().filter(organisation=organisation).order_by("name")
+        )
         self.fields["territory"].empty_label = _("All territories")
         self.fields["kind"].choices = [("", _("All kinds")), *SessionKind.choices]
         self.fields["member"].queryset = User.objects.filter(

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Organisation
+from organisations.models import Organisation
 
 
 class Report(models.Model):

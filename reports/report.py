@@ -7,10 +7,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from outreach.models import Organisation
+from core.time import Period
+from organisations.models import Organisation
 from reports import selectors
 from reports.models import Report
-from reports.periods import Period
 from reports.selectors import Scope
 from reports.suppression import SuppressedTable, suppress, suppress_primary
 from reports.tables import Row, Table

@@ -14,13 +14,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from outreach.models import DIRECTORY_EDITORS, Role
-from outreach.tenancy import OrgRequest, member_required
+from core.time import Period
+from organisations.models import DIRECTORY_EDITORS, Role
+from organisations.tenancy import OrgRequest, member_required
 from reports import exports, selectors, services
 from reports.charts import chart_for, data_table
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
-from reports.periods import Period
 from reports.report import for_outsiders, report_figures, report_period, report_tables
 
 REPORT_READERS = DIRECTORY_EDITORS  # coordinators and managers

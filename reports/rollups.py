@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,6 +30,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Mi
 from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 from django.utils import timezone
 
+from core.time import PARIS, add_months, local_datetime, local_day
 from encounters.models import (
     Encounter,
     EncounterKind,
@@ -38,7 +39,8 @@ from encounters.models import (
     Referral,
     ReferralOutcome,
 )
-from outreach.models import Organisation, OutreachSession, SessionStatus
+from organisations.models import Organisation
+from outreach.models import OutreachSession, SessionStatus
 from reports.models import (
     DailyActivity,
     DailyHour,
@@ -55,7 +57,6 @@ from reports.models import (
     Rollup,
     RollupLock,
 )
-from reports.periods import PARIS, add_months
 
 ROLLUP_MODELS: tuple[type[Rollup], ...] = (
     DailyActivity,
@@ -79,22 +80,13 @@ _DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=Durati
 _ACCEPTED = {ReferralOutcome.ACCEPTED, ReferralOutcome.DONE}
 
 
-def local_day(moment: datetime) -> date:
-    """The Europe/Paris date of an aware datetime: the day its rollups are kept under."""
-    return timezone.localtime(moment, PARIS).date()
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=PARIS)
-
-
 def _between(field: str, start: date | None, end: date | None) -> Q:
     """``field`` (a datetime) within the local days [start, end); open where None."""
     q = Q()
     if start is not None:
-        q &= Q(**{f"{field}__gte": _midnight(start)})
+        q &= Q(**{f"{field}__gte": local_datetime(start, time.min)})
     if end is not None:
-        q &= Q(**{f"{field}__lt": _midnight(end)})
+        q &= Q(**{f"{field}__lt": local_datetime(end, time.min)})
     return q
 
 

@@ -24,6 +24,8 @@ from django.db.models.functions import ExtractHour, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.db_router import reporting_db
+from core.time import PARIS, Period
 from encounters.models import (
     Encounter,
     EncounterKind,
@@ -35,7 +37,6 @@ from encounters.models import (
     Right,
     Topic,
 )
-from outreach.db_router import reporting_db
 from outreach.models import OutreachSession, SessionStatus
 from reports.models import (
     DailyActivity,
@@ -47,7 +48,6 @@ from reports.models import (
     Report,
     Rollup,
 )
-from reports.periods import PARIS, Period
 from reports.rollups import MONTHLY
 from reports.tables import Table
 from territories.models import Partner, Place, Territory

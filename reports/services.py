@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from outreach.models import Organisation
+from organisations.models import Organisation
 from reports.models import Report
 from reports.report import report_period, report_tables, serialize
 

@@ -7,13 +7,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from outreach.http import render_page
-from outreach.models import Role
-from outreach.tenancy import OrgRequest, member_required
+from core.http import render_page
+from core.time import Period
+from organisations.models import Role
+from organisations.tenancy import OrgRequest, member_required
 from reports import selectors
 from reports.charts import chart_for
 from reports.forms import DashboardFilterForm
-from reports.periods import Period
 from reports.selectors import Scope
 
 

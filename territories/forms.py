@@ -4,13 +4,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from encounters.forms import ScreenedTextMixin
-from outreach.models import Organisation
+from core.forms import ScreenedTextMixin
+from organisations.models import Organisation
 from territories.models import Observation, Partner, Place, Territory, Weekday
 
 
 def _territory_choices(organisation: Organisation) -> QuerySet[Territory]:
-    return Territory.objects.filter(organisation=organisation, archived_at__isnull=True)
+    return Territory.objects.live().filter(organisation=organisation)
 
 
 class OrganisationFormMixin:

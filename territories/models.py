@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Organisation
-from outreach.text import fold
+from core.text import fold
+from organisations.models import Organisation
 
 
 class Weekday(models.IntegerChoices):
@@ -20,6 +20,12 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+class DirectoryQuerySet(models.QuerySet):
+    def live(self) -> DirectoryQuerySet:
+        """What is not archived: what forms offer and lists show by default."""
+        return self.filter(archived_at__isnull=True)
+
+
 class DirectoryEntry(models.Model):
     """What territories, places and partners share: an owner, archiving, and search."""
 
@@ -30,6 +36,8 @@ class DirectoryEntry(models.Model):
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -265,6 +273,8 @@ class Observation(models.Model):
         related_name="observations",
     )
     observed_on = models.DateField(_("date"))
+
+    objects = DirectoryQuerySet.as_manager()
     text = models.TextField(_("observation"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from outreach.models import Organisation
-from outreach.text import fold
+from core.text import fold
+from organisations.models import Organisation
 from territories.models import Observation, Partner, Place, Territory
 
 
@@ -16,7 +16,7 @@ def _search(queryset: QuerySet, q: str) -> QuerySet:
 
 
 def _archived(queryset: QuerySet, archived: bool) -> QuerySet:
-    return queryset if archived else queryset.filter(archived_at__isnull=True)
+    return queryset if archived else queryset.live()
 
 
 def territory_subtree_ids(*, organisation: Organisation, territory: Territory) -> list[int]:
@@ -110,3 +110,11 @@ def territory_observations(
         organisation_id=territory.organisation_id, territory=territory
     ).select_related("author")
     return list(_archived(qs, archived)[:limit])
+
+
+def directory_counts(*, organisation: Organisation) -> dict[str, int]:
+    """How many live territories, places and partners the organisation has."""
+    return {
+        key: model.objects.live().filter(organisation=organisation).count()
+        for key, model in (("territories", Territory), ("places", Place), ("partners", Partner))
+    }

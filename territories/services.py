@@ -7,7 +7,7 @@ from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
-from outreach.models import Organisation
+from organisations.models import Organisation
 from territories.models import DirectoryEntry, Observation, Partner
 
 

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outreach.http import render_form, render_page
-from outreach.models import DIRECTORY_EDITORS
-from outreach.tenancy import OrgRequest, get_for_org, member_required
+from core.http import render_form, render_page
+from organisations.models import DIRECTORY_EDITORS
+from organisations.tenancy import OrgRequest, get_for_org, member_required
 from territories import selectors, services
 from territories.forms import (
     DirectoryFilterForm,
@@ -37,7 +37,7 @@ from territories.models import Observation, Partner, Place, Territory
 def _territory_detail_context(request: OrgRequest, territory: Territory) -> dict[str, Any]:
     org = request.organisation
     return {
-        "children": list(territory.children.filter(archived_at__isnull=True).order_by("name")),
+        "children": list(territory.children.live().order_by("name")),
         "places": list(selectors.place_list(organisation=org, territory=territory)),
         "partners": list(selectors.partner_list(organisation=org, territory=territory)),
         "observations": selectors.territory_observations(territory=territory),

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from outreach.models import Role
-from tests.factories import MembershipFactory, OrganisationFactory
+from organisations.models import Role
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import gzip
 import pytest
 from django.urls import reverse
 
-from tests.factories import TerritoryFactory
+from tests.territories.factories import TerritoryFactory
 
 
 @pytest.mark.django_db

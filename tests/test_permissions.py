@@ -11,15 +11,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach.models import Invitation, Role
-from tests.factories import (
-    EncounterFactory,
-    MembershipFactory,
+from organisations.models import Invitation, Role
+from tests.encounters.factories import EncounterFactory, ReferralFactory
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import (
     ObservationFactory,
-    OutreachSessionFactory,
     PartnerFactory,
     PlaceFactory,
-    ReferralFactory,
     TerritoryFactory,
 )
 

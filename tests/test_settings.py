@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from outreach.env import env_bool, env_int, env_list
+from core.env import env_bool, env_int, env_list
 
 
 @pytest.mark.parametrize("value, expected", [("true", True), ("false", False), ("", False)])

@@ -9,13 +9,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from outreach.models import Role, SessionStatus
-from tests.factories import (
-    EncounterFactory,
-    MembershipFactory,
-    OutreachSessionFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from outreach.models import SessionStatus
+from tests.encounters.factories import EncounterFactory
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PARIS = ZoneInfo("Europe/Paris")

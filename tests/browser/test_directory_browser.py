@@ -7,9 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from outreach.models import Role
+from organisations.models import Role
 from territories.models import Place
-from tests.factories import MembershipFactory, TerritoryFactory
+from tests.organisations.factories import MembershipFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,13 +11,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from encounters.models import ContactTap, Encounter, NonTakeUpSignal, Referral
-from outreach.models import OutreachSession, Role
-from tests.factories import (
-    MembershipFactory,
-    OutreachSessionFactory,
-    PartnerFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from outreach.models import OutreachSession
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PartnerFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

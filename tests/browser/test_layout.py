@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.models import Role
-from tests.factories import (
-    MembershipFactory,
+from organisations.models import Role
+from tests.organisations.factories import MembershipFactory
+from tests.territories.factories import (
     ObservationFactory,
     PartnerFactory,
     PlaceFactory,

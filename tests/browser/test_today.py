@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from outreach.models import OutreachSession, Role
-from tests.factories import MembershipFactory, PlaceFactory, TerritoryFactory
+from organisations.models import Role
+from outreach.models import OutreachSession
+from tests.organisations.factories import MembershipFactory
+from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

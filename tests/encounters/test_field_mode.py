@@ -19,14 +19,11 @@ from encounters.models import (
     Referral,
     Right,
 )
-from outreach.models import OutreachSession, Role
-from tests.factories import (
-    EncounterFactory,
-    OutreachSessionFactory,
-    PartnerFactory,
-    ReferralFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from outreach.models import OutreachSession
+from tests.encounters.factories import EncounterFactory, ReferralFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PartnerFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +239,7 @@ def test_volunteer_corrects_own_encounter_within_24_hours(volunteer_client, sess
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         assert _edit(volunteer_client, encounter, age_band="40_59").status_code == 403
         coordinator = volunteer_client.__class__()
-        from tests.factories import MembershipFactory
+        from tests.organisations.factories import MembershipFactory
 
         membership = MembershipFactory(organisation=session.organisation, role=Role.COORDINATOR)
         coordinator.force_login(membership.user)

@@ -9,13 +9,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from outreach.models import Role
-from tests.factories import (
-    MembershipFactory,
-    OutreachSessionFactory,
-    PlaceFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

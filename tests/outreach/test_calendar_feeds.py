@@ -12,12 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from outreach.models import CalendarFeed, Role
-from tests.factories import (
-    OutreachSessionFactory,
-    PlaceFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from outreach.models import CalendarFeed
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

@@ -11,14 +11,12 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from organisations.models import Role
 from outreach import services
-from outreach.models import OutreachSession, Role, SessionSeries, SessionStatus
-from tests.factories import (
-    MembershipFactory,
-    OutreachSessionFactory,
-    PlaceFactory,
-    TerritoryFactory,
-)
+from outreach.models import OutreachSession, SessionSeries, SessionStatus
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

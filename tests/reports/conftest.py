@@ -8,16 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from encounters.models import EncounterTopic, NonTakeUpSignal, Right
-from outreach.models import Role, SessionStatus
-from tests.factories import (
-    EncounterFactory,
-    MembershipFactory,
-    OutreachSessionFactory,
-    PartnerFactory,
-    PlaceFactory,
-    ReferralFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from outreach.models import SessionStatus
+from tests.encounters.factories import EncounterFactory, ReferralFactory
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PartnerFactory, PlaceFactory, TerritoryFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import xml.etree.ElementTree as ET
 
 import openpyxl
@@ -263,12 +262,7 @@ def test_pdf_template_renders_with_no_table():
     assert _("No figures for this period.") in html
 
 
-def test_pdf_of_a_monthly_report_is_quick():
-    tables = monthly_report()
-    to_pdf(tables[:1], organisation="EVS", period="mai 2026")  # fonts load once per process
-    start = time.perf_counter()
-    content = to_pdf(tables, organisation="EVS de Prades", period="mai 2026")
-    elapsed = time.perf_counter() - start
+def test_pdf_of_a_whole_monthly_report_holds_every_table():
+    # Its speed is measured by bench/dashboard.py, not here (a timed test is flaky).
+    content = to_pdf(monthly_report(), organisation="EVS de Prades", period="mai 2026")
     assert len(pypdf.PdfReader(io.BytesIO(content)).pages) >= 2
-    # About 0.8 s on the 2-core build machine; leave room for a busy CI runner.
-    assert elapsed < 4, f"{elapsed:.2f} s"

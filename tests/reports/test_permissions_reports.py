@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from outreach.models import Role, SessionStatus
-from tests.factories import EncounterFactory, OutreachSessionFactory, TerritoryFactory
+from organisations.models import Role
+from outreach.models import SessionStatus
+from tests.encounters.factories import EncounterFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 V, C, M = Role.VOLUNTEER, Role.COORDINATOR, Role.MANAGER

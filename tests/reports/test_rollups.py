@@ -15,13 +15,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.time import Period
 from encounters import services as encounter_services
 from encounters.models import Encounter, Referral, Right, TapKind
+from organisations.models import Organisation, Role
 from outreach import services as session_services
-from outreach.models import Organisation, Role, SessionStatus
+from outreach.models import SessionStatus
 from reports import rollups, selectors
 from reports.models import RollupLock
-from reports.periods import Period
 from reports.rollups import (
     MONTHLY,
     ROLLUP_MODELS,
@@ -30,14 +31,10 @@ from reports.rollups import (
     rollup_refresh_days,
 )
 from reports.selectors import Scope
-from tests.factories import (
-    EncounterFactory,
-    MembershipFactory,
-    OutreachSessionFactory,
-    PartnerFactory,
-    PlaceFactory,
-    TerritoryFactory,
-)
+from tests.encounters.factories import EncounterFactory
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PartnerFactory, PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
+from core.time import Period
 from reports import selectors
-from reports.periods import Period
 from reports.rollups import rollup_rebuild
 from reports.selectors import Scope
 

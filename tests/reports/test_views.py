@@ -16,16 +16,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from encounters.models import NonTakeUpSignal, Right
-from outreach.models import Role, SessionStatus
+from organisations.models import Role
+from outreach.models import SessionStatus
 from reports.models import Report
-from tests.factories import (
-    EncounterFactory,
-    MembershipFactory,
-    OutreachSessionFactory,
-    ReferralFactory,
-    TerritoryFactory,
-    UserFactory,
-)
+from tests.encounters.factories import EncounterFactory, ReferralFactory
+from tests.organisations.factories import MembershipFactory, UserFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from territories.models import Observation, Partner, Place, Territory
-from tests.factories import PartnerFactory, PlaceFactory, TerritoryFactory
+from tests.territories.factories import PartnerFactory, PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 

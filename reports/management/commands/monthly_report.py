@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from outreach.models import Organisation
+from organisations.models import Organisation
 from reports import selectors
 from reports.report import for_outsiders, report_figures
 from reports.report_views import FORMATS, parse_period, render_export

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from outreach.models import Organisation
+from organisations.models import Organisation
 from reports.rollups import rollup_rebuild
 
 

@@ -1,0 +1,131 @@
+"""Time in Europe/Paris: local days and wall-clock times, month arithmetic, periods.
+
+Every day, month and period of Terrain is a local one. A period is a half-open range of
+local dates [start, end). Its datetime bounds are midnight in Europe/Paris, so an
+encounter at 23:30 on 31 March belongs to March even though it is 21:30 or 22:30 UTC.
+Knows no domain: the apps above all take their time from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """``day`` at wall-clock time ``at`` in Europe/Paris, as an aware datetime.
+
+    zoneinfo picks the right offset for each day: 9:00 is 08:00 UTC in winter and
+    07:00 UTC in summer. A time that does not exist (2:30 on the March change) comes
+    out as the same instant as 3:30 summer time, as zoneinfo's fold=0 rule gives.
+    """
+    return datetime.combine(day, at, tzinfo=PARIS)
+
+
+def local_day(moment: datetime) -> date:
+    """The day in Europe/Paris of an aware ``moment``."""
+    return moment.astimezone(PARIS).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """Local midnight at the start of ``day`` and of the next day."""
+    return local_datetime(day, time.min), local_datetime(day + timedelta(days=1), time.min)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before) the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: date
+    end: date  # exclusive
+
+    @classmethod
+    def month(cls, day: date) -> Period:
+        first = day.replace(day=1)
+        return cls("month", first, add_months(first, 1))
+
+    @classmethod
+    def quarter(cls, day: date) -> Period:
+        first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return cls("quarter", first, add_months(first, 3))
+
+    @classmethod
+    def year(cls, day: date) -> Period:
+        return cls("year", date(day.year, 1, 1), date(day.year + 1, 1, 1))
+
+    @classmethod
+    def custom(cls, start: date, last: date) -> Period:
+        return cls("custom", start, last + timedelta(days=1))
+
+    @classmethod
+    def of(cls, kind: str, day: date) -> Period:
+        return {"month": cls.month, "quarter": cls.quarter, "year": cls.year}[kind](day)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def whole_months(self) -> tuple[date, date] | None:
+        """The whole months inside the period, as [first day, end), or None."""
+        first = self.start if self.start.day == 1 else add_months(self.start, 1)
+        end = self.end.replace(day=1)
+        return (first, end) if first < end else None
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time(0), tzinfo=PARIS)
+
+    @property
+    def end_at(self) -> datetime:
+        return datetime.combine(self.end, time(0), tzinfo=PARIS)
+
+    def previous(self) -> Period:
+        """The period just before, of the same kind and length."""
+        if self.kind == "month":
+            return Period.month(add_months(self.start, -1))
+        if self.kind == "quarter":
+            return Period.quarter(add_months(self.start, -3))
+        if self.kind == "year":
+            return Period.year(date(self.start.year - 1, 1, 1))
+        length = self.end - self.start
+        return Period("custom", self.start - length, self.start)
+
+    def last_twelve_months(self) -> Period:
+        """The twelve whole months that end with the period's last month (for trends)."""
+        return Period("custom", add_months(self.last_day, -11), Period.month(self.last_day).end)
+
+    def same_last_year(self) -> Period:
+        try:
+            start = self.start.replace(year=self.start.year - 1)
+            end = self.end.replace(year=self.end.year - 1)
+        except ValueError:  # 29 February
+            start = self.start.replace(year=self.start.year - 1, day=28)
+            end = self.end.replace(year=self.end.year - 1, day=28)
+        return Period(self.kind, start, end)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return date_format(self.start, "F Y")
+        if self.kind == "quarter":
+            return _("Q%(quarter)s %(year)s") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        if self.kind == "year":
+            return str(self.start.year)
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "j M Y"),
+            "end": date_format(self.last_day, "j M Y"),
+        }

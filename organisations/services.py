@@ -1,0 +1,152 @@
+"""Writes on organisations, memberships and invitations."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.tokens import hash_token
+from organisations.models import Invitation, Membership, Organisation, Role
+
+User = get_user_model()
+
+
+def roles_assignable_by(membership: Membership) -> list[str]:
+    """A coordinator may give the roles up to coordinator; only a manager makes managers."""
+    if membership.role == Role.MANAGER:
+        return list(Role.values)
+    return [Role.VOLUNTEER, Role.COORDINATOR]
+
+
+def invitation_create(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    invited_by: Membership,
+    accept_url_for,
+) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link; returns it with the raw token."""
+    if role not in roles_assignable_by(invited_by):
+        raise PermissionDenied
+    email = User.objects.normalize_email(email).lower()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=invited_by.user,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    context = {
+        "organisation": organisation,
+        "url": accept_url_for(token),
+        "inviter": invited_by.user,
+        "days": settings.INVITATION_VALID_DAYS,
+    }
+    send_mail(
+        subject=_("Invitation to join %(organisation)s on Terrain")
+        % {"organisation": organisation},
+        message=render_to_string("organisations/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation for ``token`` if it can still be used."""
+    return (
+        Invitation.objects.filter(
+            token_hash=hash_token(token),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+    """Use the invitation once: a conditional update makes a second use fail."""
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).update(accepted_at=timezone.now(), accepted_by=user)
+    if claimed != 1:
+        raise ValidationError(_("This invitation has already been used or has expired."))
+    membership, created = Membership.objects.get_or_create(
+        organisation=invitation.organisation,
+        user=user,
+        defaults={"role": invitation.role},
+    )
+    if not created:
+        membership.role = invitation.role
+        membership.is_active = True
+        membership.save(update_fields=["role", "is_active"])
+    return membership
+
+
+@transaction.atomic
+def user_create_from_invitation(
+    *, invitation: Invitation, first_name: str, password: str
+) -> AbstractBaseUser:
+    user = User.objects.create_user(
+        username=invitation.email,
+        email=invitation.email,
+        first_name=first_name,
+        password=password,
+    )
+    invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: Membership, role: str, is_active: bool, by: Membership
+) -> Membership:
+    if membership.pk == by.pk:
+        raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    if role not in roles_assignable_by(by) or (
+        membership.role == Role.MANAGER and by.role != Role.MANAGER
+    ):
+        raise PermissionDenied
+    membership.role = role
+    membership.is_active = is_active
+    membership.full_clean()
+    membership.save(update_fields=["role", "is_active"])
+    return membership
+
+
+def organisation_update(*, organisation: Organisation, by: Membership, **values) -> Organisation:
+    """Change an organisation's name and settings: its managers only."""
+    if by.organisation_id != organisation.pk or by.role != Role.MANAGER:
+        raise PermissionDenied
+    for name, value in values.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save(update_fields=list(values))
+    return organisation

@@ -1,0 +1,181 @@
+"""Pages of an organisation: switching, members, invitations, settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.http import render_form
+from organisations import selectors, services
+from organisations.forms import (
+    InvitationForm,
+    MembershipForm,
+    OrganisationSettingsForm,
+    SignUpForm,
+)
+from organisations.models import MEMBER_ADMINS, Invitation, Membership, Role
+from organisations.tenancy import SESSION_KEY, OrgRequest, get_for_org, member_required
+
+User = get_user_model()
+
+
+@require_GET
+def no_organisation(request: OrgRequest) -> HttpResponse:
+    if request.membership is not None:
+        return redirect("home")
+    return render(request, "organisations/no_organisation.html", status=403)
+
+
+@require_POST
+def organisation_switch(request: OrgRequest) -> HttpResponse:
+    wanted = request.POST.get("organisation", "")
+    membership = next((m for m in request.memberships if str(m.organisation_id) == wanted), None)
+    if membership is None:
+        raise PermissionDenied
+    request.session[SESSION_KEY] = membership.organisation_id
+    messages.success(
+        request, _("You are now working in %(name)s.") % {"name": membership.organisation}
+    )
+    # Not back to the page we came from: its object belongs to the previous
+    # organisation and would now answer 404.
+    return redirect("home")
+
+
+@require_GET
+@member_required(MEMBER_ADMINS)
+def member_list(request: OrgRequest) -> HttpResponse:
+    context = {
+        "members": selectors.member_list(organisation=request.organisation),
+        "invitations": selectors.pending_invitations(organisation=request.organisation),
+    }
+    return render(request, "organisations/member_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(MEMBER_ADMINS)
+def member_invite(request: OrgRequest) -> HttpResponse:
+    form = InvitationForm(
+        request.POST or None,
+        allowed_roles=services.roles_assignable_by(request.membership),
+        organisation=request.organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(
+            organisation=request.organisation,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            invited_by=request.membership,
+            accept_url_for=lambda token: request.build_absolute_uri(
+                reverse("invitation_accept", args=[token])
+            ),
+        )
+        messages.success(
+            request,
+            _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("member_list")
+    context = {"title": _("Invite a member"), "cancel_url": reverse("member_list")}
+    return render_form(request, "form_page.html", context, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(MEMBER_ADMINS)
+def member_edit(request: OrgRequest, pk: int) -> HttpResponse:
+    membership = get_for_org(Membership.objects.select_related("user"), request, pk=pk)
+    allowed = services.roles_assignable_by(request.membership)
+    if membership.pk == request.membership.pk or membership.role not in allowed:
+        raise PermissionDenied
+    form = MembershipForm(
+        request.POST or None,
+        allowed_roles=allowed,
+        initial={"role": membership.role, "is_active": membership.is_active},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
+                by=request.membership,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The membership has been updated."))
+            return redirect("member_list")
+    context = {
+        "title": membership.user.get_full_name() or membership.user.email,
+        "cancel_url": reverse("member_list"),
+    }
+    return render_form(request, "form_page.html", context, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required({Role.MANAGER})
+def organisation_settings(request: OrgRequest) -> HttpResponse:
+    form = OrganisationSettingsForm(request.POST or None, instance=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(
+            organisation=request.organisation, by=request.membership, **form.cleaned_data
+        )
+        messages.success(request, _("The organisation's settings have been saved."))
+        return redirect("organisation_settings")
+    context = {"title": _("Organisation settings"), "cancel_url": reverse("home")}
+    return render_form(request, "form_page.html", context, form=form)
+
+
+@require_POST
+@member_required(MEMBER_ADMINS)
+def invitation_revoke(request: OrgRequest, pk: int) -> HttpResponse:
+    invitation = get_for_org(Invitation, request, pk=pk)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("The invitation has been withdrawn."))
+    return redirect("member_list")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: OrgRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    existing = User.objects.filter(username=invitation.email).first()
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _accept(request, invitation, request.user)
+    elif existing is None:
+        form = SignUpForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = services.user_create_from_invitation(
+                    invitation=invitation,
+                    first_name=form.cleaned_data["first_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError:
+                return render(request, "organisations/invitation_invalid.html", status=404)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = invitation.organisation_id
+            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
+            return redirect("home")
+    context = {"invitation": invitation, "existing": existing, "form": form}
+    status = 422 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "organisations/invitation_accept.html", context, status=status)
+
+
+def _accept(request: OrgRequest, invitation: Invitation, user) -> HttpResponse:
+    try:
+        services.invitation_accept(invitation=invitation, user=user)
+    except ValidationError:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    request.session[SESSION_KEY] = invitation.organisation_id
+    messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
+    return redirect("home")

@@ -1,0 +1,33 @@
+"""Factories of outreach sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import factory
+from django.utils import timezone
+
+from core.time import PARIS
+from outreach.models import OutreachSession, SessionKind
+from tests.territories.factories import TerritoryFactory
+
+
+class OutreachSessionFactory(factory.django.DjangoModelFactory):
+    """A two-hour stand, tomorrow at 9:00 Paris time unless told otherwise."""
+
+    class Meta:
+        model = OutreachSession
+        skip_postgeneration_save = True
+
+    organisation = factory.SelfAttribute("territory.organisation")
+    territory = factory.SubFactory(TerritoryFactory)
+    kind = SessionKind.STAND
+    starts_at = factory.LazyFunction(
+        lambda: datetime.combine(timezone.localdate() + timedelta(days=1), time(9), tzinfo=PARIS)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted, through_defaults={"organisation": self.organisation})
