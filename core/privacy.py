@@ -1,4 +1,4 @@
-"""Find what, in the free text of an encounter note, could identify a person.
+"""Find what, in free text (notes, debriefs, observations, narratives...), could identify a person.
 
 An encounter note ("fiche de rencontre") is anonymous by design: no name, no
 contact details, no exact birth date, no address. This module is a pure

@@ -1,4 +1,4 @@
-"""Text helpers shared by the apps."""
+"""Text folding for searches that ignore accents and case."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from encounters.models import (
     TapKind,
 )
 from organisations.models import Organisation
+from organisations.tenancy import OrgRequest, get_for_org
 from outreach.models import OutreachSession
 
 
@@ -59,6 +60,32 @@ def session_encounters(*, session: OutreachSession) -> list[Encounter]:
     return list(_with_children(qs).order_by("-occurred_at", "-pk"))
 
 
+def encounter_for_member(request: OrgRequest, pk: int) -> Encounter:
+    """The encounter ``pk`` of the request's organisation with its session, topics,
+    signals and referrals, or 404: the one access helper of the encounter views, and a
+    constant number of queries whatever the number of signals and referrals."""
+    return get_for_org(
+        _with_children(Encounter.objects.select_related("session__territory")), request, pk=pk
+    )
+
+
+def encounter_form_rows(encounter: Encounter) -> tuple[list[dict], list[dict]]:
+    """The saved signals and referrals of ``encounter`` as the initial rows of the
+    correction form's two formsets."""
+    signals = [{"right": s.right, "reason": s.reason} for s in encounter.signals.all()]
+    referrals = [
+        {
+            "partner": r.partner,
+            "partner_kind": r.partner_kind if r.partner_id is None else "",
+            "right": r.right,
+            "topic": r.topic,
+            "outcome": r.outcome,
+        }
+        for r in encounter.referrals.all()
+    ]
+    return signals, referrals
+
+
 def encounter_detail(*, encounter: Encounter) -> dict:
     return {
         "changes": list(
@@ -91,10 +118,3 @@ def referrals_to_follow(
         "partner", "right", "encounter__session__place", "encounter__session__territory"
     ).order_by("-encounter__occurred_at", "-pk")
     return list(qs[:limit])
-
-
-def referral_counts(*, organisation: Organisation) -> dict[str, int]:
-    return Referral.objects.filter(organisation=organisation).aggregate(
-        open=Count("pk", filter=~Q(outcome__in=CLOSED_OUTCOMES)),
-        all=Count("pk"),
-    )

@@ -173,6 +173,16 @@ def _referral_fields(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def encounter_time(*, sent_at: datetime | None, session: OutreachSession) -> datetime:
+    """When a conversation happened: the phone's time when the note was sent (it may have
+    waited offline) if it is plausible, from 12 hours before the session to now; else
+    now."""
+    now = timezone.now()
+    if sent_at and session.starts_at - timedelta(hours=12) <= sent_at <= now + timedelta(minutes=5):
+        return sent_at
+    return now
+
+
 def encounter_create(
     *,
     organisation: Organisation,

@@ -8,7 +8,6 @@ made, so the queue can drop the item.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,20 +17,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import INVALID, render_page
 from encounters import selectors, services
 from encounters.forms import EncounterForm, OutcomeForm, TapForm, referral_formset, signal_formset
-from encounters.models import Encounter, Referral, ReferralOutcome
+from encounters.models import Referral, ReferralOutcome
 from organisations.tenancy import OrgRequest, get_for_org, member_required
 from outreach.models import OutreachSession
-
-
-def _get_session(request: OrgRequest, pk: int) -> OutreachSession:
-    return get_for_org(OutreachSession.objects.select_related("place", "territory"), request, pk=pk)
+from outreach.selectors import get_session_for_member
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -55,7 +50,7 @@ def _field_context(request: OrgRequest, session: OutreachSession) -> dict[str, A
 @require_GET
 @member_required()
 def field_mode(request: OrgRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
+    session = get_session_for_member(request, pk)
     context = _field_context(request, session)
     if not request.htmx:
         context["encounters"] = selectors.session_encounters(session=session)
@@ -71,7 +66,7 @@ def _counters_response(request: OrgRequest, session: OutreachSession) -> HttpRes
 @require_POST
 @member_required()
 def tap(request: OrgRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
+    session = get_session_for_member(request, pk)
     form = TapForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("This tap could not be counted."), status=INVALID)
@@ -88,7 +83,7 @@ def tap(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required()
 def tap_undo(request: OrgRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
+    session = get_session_for_member(request, pk)
     undone = services.contact_tap_undo(
         organisation=request.organisation,
         session=session,
@@ -101,16 +96,6 @@ def tap_undo(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 # --- Conversations ----------------------------------------------------------------
-
-
-def _occurred_at(form: EncounterForm, session: OutreachSession):
-    """The phone's time when the note was sent (it may have waited offline), if it is
-    plausible; else now."""
-    now = timezone.now()
-    when = form.cleaned_data.get("occurred_at")
-    if when and session.starts_at - timedelta(hours=12) <= when <= now + timedelta(minutes=5):
-        return when
-    return now
 
 
 def _data(form, signals, referrals) -> services.EncounterData:
@@ -145,7 +130,7 @@ def _form_page(request, session, form, signals, referrals, **extra) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 @member_required()
 def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
+    session = get_session_for_member(request, pk)
     org = request.organisation
     if request.method == "POST":
         client_uuid = _uuid(request.POST.get("client_uuid"))
@@ -165,7 +150,9 @@ def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
                 author=request.user,
                 client_uuid=form.cleaned_data["client_uuid"],
                 data=_data(form, signals, referrals),
-                occurred_at=_occurred_at(form, session),
+                occurred_at=services.encounter_time(
+                    sent_at=form.cleaned_data.get("occurred_at"), session=session
+                ),
             )
             messages.success(request, _("Conversation saved."))
             return redirect("field_mode", session.pk)
@@ -178,18 +165,10 @@ def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
     return _form_page(request, session, form, signals, referrals)
 
 
-def _get_encounter(request: OrgRequest, pk: int) -> Encounter:
-    return get_for_org(
-        Encounter.objects.select_related("session__place", "session__territory", "author"),
-        request,
-        pk=pk,
-    )
-
-
 @require_GET
 @member_required()
 def encounter_detail(request: OrgRequest, pk: int) -> HttpResponse:
-    encounter = _get_encounter(request, pk)
+    encounter = selectors.encounter_for_member(request, pk)
     context = {
         "encounter": encounter,
         "can_edit": services.encounter_editable_by(encounter, request.membership),
@@ -201,21 +180,11 @@ def encounter_detail(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required()
 def encounter_edit(request: OrgRequest, pk: int) -> HttpResponse:
-    encounter = _get_encounter(request, pk)
+    encounter = selectors.encounter_for_member(request, pk)
     if not services.encounter_editable_by(encounter, request.membership):
         raise PermissionDenied
     org = request.organisation
-    signal_rows = [{"right": s.right, "reason": s.reason} for s in encounter.signals.all()]
-    referral_rows = [
-        {
-            "partner": r.partner,
-            "partner_kind": r.partner_kind if r.partner_id is None else "",
-            "right": r.right,
-            "topic": r.topic,
-            "outcome": r.outcome,
-        }
-        for r in encounter.referrals.select_related("partner", "right")
-    ]
+    signal_rows, referral_rows = selectors.encounter_form_rows(encounter)
     cards = org.return_cards_enabled or bool(encounter.return_card_code)
     if request.method == "POST":
         form = EncounterForm(request.POST, instance=encounter, return_cards=cards)

@@ -1,3 +1,5 @@
+"""Forms of organisations: logging in, invitations and sign-up, memberships, settings."""
+
 from __future__ import annotations
 
 from django import forms

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import render_form
+from core.labels import user_label
 from organisations import selectors, services
 from organisations.forms import (
     InvitationForm,
@@ -111,7 +112,7 @@ def member_edit(request: OrgRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The membership has been updated."))
             return redirect("member_list")
     context = {
-        "title": membership.user.get_full_name() or membership.user.email,
+        "title": user_label(membership.user),
         "cancel_url": reverse("member_list"),
     }
     return render_form(request, "form_page.html", context, form=form)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScreenedTextMixin
+from core.labels import user_label
 from core.time import PARIS, local_datetime
 from organisations.models import Organisation
 from outreach.models import OutreachSession, SessionKind, SessionStatus
@@ -20,12 +21,12 @@ User = get_user_model()
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.email
+        return user_label(obj)
 
 
 class MembersChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.email
+        return user_label(obj)
 
 
 def _date_widget() -> forms.DateInput:

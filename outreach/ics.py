@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vGeo
 
+from core.labels import users_label
 from outreach.models import OutreachSession, SessionStatus
 
 
@@ -21,7 +22,7 @@ def _summary(session: OutreachSession) -> str:
 
 def _description(session: OutreachSession) -> str:
     lines = []
-    team = ", ".join(m.get_full_name() or m.email for m in session.members.all())
+    team = users_label(session.members.all())
     if team:
         lines.append(_("Team: %(team)s") % {"team": team})
     if session.objectives:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.time import day_bounds, local_day
 from organisations.models import Membership, Organisation
+from organisations.tenancy import OrgRequest, get_for_org
 from outreach.models import CalendarFeed, OutreachSession, SessionAssignment, SessionStatus
 from territories.models import Territory
 
@@ -176,3 +177,11 @@ def live_feeds(*, organisation: Organisation, member: Membership) -> dict:
     for feed in feeds:
         found["member" if feed.member_id else "organisation"] = feed
     return found
+
+
+def get_session_for_member(request: OrgRequest, pk: int) -> OutreachSession:
+    """The session ``pk`` of the request's organisation, or 404: the one access helper
+    of the views that work on a session (planning and field mode alike)."""
+    return get_for_org(
+        OutreachSession.objects.select_related("place", "territory", "series"), request, pk=pk
+    )

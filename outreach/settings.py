@@ -82,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organisations.tenancy.organisation_context",
             ],
+            # {{ user|user_label }} everywhere without a {% load %}.
+            "builtins": ["core.labels"],
         },
     },
 ]

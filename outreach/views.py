@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import render_form, render_page
+from core.labels import user_label
 from core.time import PARIS, local_datetime
 from organisations.models import PLANNERS
-from organisations.tenancy import OrgRequest, get_for_org, member_required
+from organisations.tenancy import OrgRequest, member_required
 from outreach import ics, selectors, services
 from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
 from outreach.models import OutreachSession
@@ -87,9 +88,7 @@ def agenda(request: OrgRequest) -> HttpResponse:
     conflicts = selectors.agenda_conflicts(organisation=request.organisation, start=start, end=end)
     for s in sessions:
         clashing = conflicts.members.get(s.pk, set())
-        s.conflicting_members = [
-            m.first_name or m.email for m in s.members.all() if m.pk in clashing
-        ]
+        s.conflicting_members = [user_label(m) for m in s.members.all() if m.pk in clashing]
         s.place_conflict = s.pk in conflicts.places
     by_day = _by_day(sessions)
     if view == "week":
@@ -125,10 +124,6 @@ def agenda(request: OrgRequest) -> HttpResponse:
 
 
 # --- One session -----------------------------------------------------------
-
-
-def _get_session(request: OrgRequest, pk: int) -> OutreachSession:
-    return get_for_org(OutreachSession.objects.select_related("series"), request, pk=pk)
 
 
 @require_GET
@@ -212,7 +207,7 @@ def series_create(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required(PLANNERS)
 def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
+    session = selectors.get_session_for_member(request, pk)
     form = SessionForm(
         _posted(request),
         organisation=request.organisation,
@@ -259,7 +254,7 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required(PLANNERS)
 def session_cancel(request: OrgRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
+    session = selectors.get_session_for_member(request, pk)
     form = CancelForm(_posted(request), session=session)
     if request.method == "POST" and form.is_valid():
         count = services.session_cancel(
@@ -280,7 +275,7 @@ def session_cancel(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required()
 def session_debrief(request: OrgRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
+    session = selectors.get_session_for_member(request, pk)
     if services.debrief_locked_for(session, request.membership):
         raise PermissionDenied
     if not services.debrief_allowed(session):

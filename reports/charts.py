@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Sequence
 from typing import Literal
 
 from django.utils.formats import number_format
@@ -469,8 +468,3 @@ def chart_for(table: Table | SuppressedTable, *, slug: str, with_data: bool = Tr
         column = "total" if len(t.columns) > 1 else 0
         return bar_chart(t, column=column, slug=slug, with_data=with_data)
     return mark_safe("")
-
-
-def charts_for(tables: Sequence[Table | SuppressedTable], *, prefix: str) -> list[SafeString]:
-    """One chart per table, with ids unique on the page."""
-    return [chart_for(t, slug=f"{prefix}-{n}", with_data=False) for n, t in enumerate(tables, 1)]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScreenedTextMixin
+from core.labels import user_label
 from core.time import Period
 from organisations.models import Organisation
 from outreach.models import SessionKind
@@ -64,7 +65,7 @@ class DashboardFilterForm(forms.Form):
             memberships__organisation=organisation
         ).order_by("first_name", "email")
         self.fields["member"].empty_label = _("Everyone")
-        self.fields["member"].label_from_instance = lambda u: u.get_full_name() or u.email
+        self.fields["member"].label_from_instance = user_label
 
     def clean(self) -> dict:
         data = super().clean()

@@ -108,3 +108,9 @@ def for_outsiders(tables: list[Table], threshold: int) -> list[SuppressedTable]:
     return [suppress_primary(key, threshold, skip_rows=_ACTIVITY_ROWS)] + [
         suppress(t, threshold) for t in others
     ]
+
+
+def federation_threshold(organisations: list[Organisation]) -> int:
+    """The small-count threshold of figures across several organisations: the strictest
+    of theirs, so that no member organisation's rule is weakened by the others'."""
+    return max(o.small_count_threshold for o in organisations)

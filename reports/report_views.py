@@ -21,7 +21,13 @@ from reports import exports, selectors, services
 from reports.charts import chart_for, data_table
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
-from reports.report import for_outsiders, report_figures, report_period, report_tables
+from reports.report import (
+    federation_threshold,
+    for_outsiders,
+    report_figures,
+    report_period,
+    report_tables,
+)
 
 REPORT_READERS = DIRECTORY_EDITORS  # coordinators and managers
 FORMATS = {
@@ -57,8 +63,12 @@ def period_key(kind: str, start: date) -> str:
 def _report(request: OrgRequest, kind: str, key: str, *, for_writing: bool = False) -> Report:
     kind, start = parse_period(kind, key)
     if for_writing:
-        return services.report_for(organisation=request.organisation, kind=kind, start=start)
-    return selectors.report_of(organisation_id=request.organisation.pk, kind=kind, start=start)
+        return services.report_get_or_create(
+            organisation=request.organisation, kind=kind, start=start
+        )
+    return selectors.report_saved_or_blank(
+        organisation_id=request.organisation.pk, kind=kind, start=start
+    )
 
 
 @require_GET
@@ -191,10 +201,8 @@ def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
         raise PermissionDenied
     kind, start = parse_period(kind, key)
     period = report_period(kind, start)
-    threshold = max(
-        m.organisation.small_count_threshold
-        for m in request.memberships
-        if m.organisation_id in ids
+    threshold = federation_threshold(
+        [m.organisation for m in request.memberships if m.organisation_id in ids]
     )
     tables = for_outsiders(report_tables(ids, period), threshold)
     names = sorted(m.organisation.name for m in request.memberships if m.organisation_id in ids)

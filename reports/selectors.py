@@ -592,7 +592,7 @@ def headline_labels() -> list[tuple[str, str]]:
     ]
 
 
-def report_of(*, organisation_id: int, kind: str, start) -> Report:
+def report_saved_or_blank(*, organisation_id: int, kind: str, start) -> Report:
     """The saved report of that period, or an unsaved empty one: reading a report that
     nobody has written yet creates nothing."""
     return Report.objects.filter(

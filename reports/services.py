@@ -11,7 +11,7 @@ from reports.models import Report
 from reports.report import report_period, report_tables, serialize
 
 
-def report_for(*, organisation: Organisation, kind: str, start) -> Report:
+def report_get_or_create(*, organisation: Organisation, kind: str, start) -> Report:
     """The report of that period, created empty the first time it is opened."""
     report, _created = Report.objects.get_or_create(
         organisation=organisation, kind=kind, start=start

@@ -60,13 +60,14 @@ def place_list(
     kind: str = "",
     territory: Territory | None = None,
     archived: bool = False,
+    subtree: list[int] | None = None,
 ) -> QuerySet[Place]:
     qs = Place.objects.filter(organisation=organisation).select_related("territory")
     qs = _archived(_search(qs, q), archived)
     if kind:
         qs = qs.filter(kind=kind)
     if territory is not None:
-        ids = territory_subtree_ids(organisation=organisation, territory=territory)
+        ids = subtree or territory_subtree_ids(organisation=organisation, territory=territory)
         qs = qs.filter(territory_id__in=ids)
     return qs.order_by("name")
 
@@ -78,6 +79,7 @@ def partner_list(
     kind: str = "",
     territory: Territory | None = None,
     archived: bool = False,
+    subtree: list[int] | None = None,
 ) -> QuerySet[Partner]:
     qs = Partner.objects.filter(organisation=organisation).prefetch_related(
         Prefetch("territories", queryset=Territory.objects.order_by("name"))
@@ -88,8 +90,8 @@ def partner_list(
     if territory is not None:
         # A partner serving a commune also serves its neighbourhoods, and vice versa
         # a neighbourhood's list shows partners of the commune above it.
-        ids = territory_subtree_ids(organisation=organisation, territory=territory)
-        ids += [t.pk for t in territory_ancestors(territory)]
+        ids = subtree or territory_subtree_ids(organisation=organisation, territory=territory)
+        ids = [*ids, *(t.pk for t in territory_ancestors(territory))]
         qs = qs.filter(territories__in=ids).distinct()
     return qs.order_by("name")
 

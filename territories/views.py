@@ -36,10 +36,16 @@ from territories.models import Observation, Partner, Place, Territory
 
 def _territory_detail_context(request: OrgRequest, territory: Territory) -> dict[str, Any]:
     org = request.organisation
+    # The subtree costs a query per level of the tree: read it once for both lists.
+    subtree = selectors.territory_subtree_ids(organisation=org, territory=territory)
     return {
         "children": list(territory.children.live().order_by("name")),
-        "places": list(selectors.place_list(organisation=org, territory=territory)),
-        "partners": list(selectors.partner_list(organisation=org, territory=territory)),
+        "places": list(
+            selectors.place_list(organisation=org, territory=territory, subtree=subtree)
+        ),
+        "partners": list(
+            selectors.partner_list(organisation=org, territory=territory, subtree=subtree)
+        ),
         "observations": selectors.territory_observations(territory=territory),
         "ancestors": list(reversed(selectors.territory_ancestors(territory))),
     }

@@ -36,7 +36,9 @@ class Command(BaseCommand):
         except Exception:
             raise CommandError(f"{key!r} is not a valid {kind} (YYYY-MM or YYYY).") from None
         with translation.override(options["language"]):
-            report = selectors.report_of(organisation_id=organisation.pk, kind=kind, start=start)
+            report = selectors.report_saved_or_blank(
+                organisation_id=organisation.pk, kind=kind, start=start
+            )
             figures = report_figures(report, organisation)
             tables = for_outsiders(figures.tables, figures.threshold)
             content = render_export(
