@@ -17,7 +17,6 @@ import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/terrain_bench")
@@ -35,11 +34,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.time import PARIS  # noqa: E402
 from organisations.models import Membership, Organisation, Role  # noqa: E402
 from outreach.models import OutreachSession, SessionAssignment, SessionKind  # noqa: E402
 from territories.models import Place, Territory  # noqa: E402
 
-PARIS = ZoneInfo("Europe/Paris")
 SLUG = "bench-agenda"
 MEMBERS, SESSIONS, TEAM = 50, 2000, 3
 WARMUP, RUNS = 2, 20

@@ -25,14 +25,14 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+from core.time import PARIS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PARIS = ZoneInfo("Europe/Paris")
 # Relative weights from DOMAIN.md: rights with more non-take-up get more signals.
 RIGHT_WEIGHTS = {
     "rsa": 34,

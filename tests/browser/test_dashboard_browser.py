@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.time import PARIS
 from organisations.models import Role
 from outreach.models import SessionStatus
 from tests.encounters.factories import EncounterFactory
@@ -17,7 +17,6 @@ from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def _work(territory, when: datetime, encounters: int) -> None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from core.time import PARIS
 from organisations.models import Role
 from tests.organisations.factories import MembershipFactory
 from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
-PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 25, 8, tzinfo=PARIS)  # a Wednesday
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -12,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.time import PARIS
 from organisations.models import Role
 from outreach.models import CalendarFeed
 from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def _new_feed(client, name: str = "calendar_feed_renew") -> str:

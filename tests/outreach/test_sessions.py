@@ -4,13 +4,13 @@ series, cancelling, the agenda, "Today" and debriefs."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.time import PARIS
 from organisations.models import Role
 from outreach import services
 from outreach.models import OutreachSession, SessionSeries, SessionStatus
@@ -19,7 +19,6 @@ from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
-PARIS = ZoneInfo("Europe/Paris")
 UTC = UTC
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.time import PARIS
 from encounters.models import EncounterTopic, NonTakeUpSignal, Right
 from organisations.models import Role
 from outreach.models import SessionStatus
@@ -14,8 +14,6 @@ from tests.encounters.factories import EncounterFactory, ReferralFactory
 from tests.organisations.factories import MembershipFactory
 from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import PartnerFactory, PlaceFactory, TerritoryFactory
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def at(*args) -> datetime:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
+from core.time import PARIS
 from organisations.models import Role
 from outreach.models import SessionStatus
 from tests.encounters.factories import EncounterFactory
@@ -62,7 +62,7 @@ def test_federation_report_is_for_managers_of_several_organisations(member_clien
 
 
 def test_another_organisations_figures_never_show(manager_client, other_org):
-    paris = ZoneInfo("Europe/Paris")
+    paris = PARIS
     session = OutreachSessionFactory(
         territory=TerritoryFactory(organisation=other_org, name="Leur quartier"),
         starts_at=datetime(2026, 10, 6, 9, tzinfo=paris),

@@ -7,7 +7,6 @@ import threading
 import uuid
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.time import Period
+from core.time import PARIS, Period
 from encounters import services as encounter_services
 from encounters.models import Encounter, Referral, Right, TapKind
 from organisations.models import Organisation, Role
@@ -37,7 +36,6 @@ from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import PartnerFactory, PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
-PARIS = ZoneInfo("Europe/Paris")
 
 SELECTORS = [
     selectors.field_activity,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
@@ -14,7 +13,6 @@ from reports.rollups import rollup_rebuild
 from reports.selectors import Scope
 
 pytestmark = pytest.mark.django_db
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core.time import PARIS
 from encounters.models import NonTakeUpSignal, Right
 from organisations.models import Role
 from outreach.models import SessionStatus
@@ -25,7 +25,6 @@ from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
-PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 20, 10, tzinfo=PARIS)
 
 
