@@ -748,7 +748,7 @@ _INTRODUCER_RE = re.compile(
     r"mère|père|compagnon|compagne|copain|copine|conjoint|conjointe|neveu|nièce|cousin|"
     r"cousine|petit-fils|petite-fille|gendre|belle-fille|beau-fils|bébé|ami|amie|voisin|"
     r"voisine|tante|oncle|grand-mère|grand-père|enfant|ado|aîné|aînée|cadet|cadette|"
-    r"ex|fiancé|fiancée|colocataire|coloc)|la petite|le petit)"
+    r"ex|fiancé|fiancée|colocataire|coloc)|la petite|le petit|la famille|les époux)"
     r",? (?P<name>[\w'-]{2,30})(?: (?P<second>[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ][\w'-]{1,30}))?"
 )
 _CAPITALISED_RE = re.compile(
@@ -898,7 +898,7 @@ _CIVILITY_ANCHOR_RE = re.compile(
 )
 _INTRODUCER_ANCHOR_RE = re.compile(
     r"s'appel|se nomme|se prénom|prénom|dénomm|nomm|surnomm|appelé|nom |nom de|son |sa |leur |"
-    r"ses |la petite|le petit"
+    r"ses |la petite|le petit|la famille|les époux"
 )
 
 
