@@ -3,9 +3,9 @@
 Prints, for the corpus of tests/encounters/data/ (notes that identify someone, ordinary
 notes), the share of identifying notes caught (recall) and of ordinary notes flagged
 (false alarms), per kind of finding; then the time to screen 10 KB and 100 KB of notes
-(best of 5, CPU time of this process: the machine is shared), an adversarial 100 KB text (shapes that make regular expressions backtrack
-or findings overlap), and the largest note a form accepts (2,000 characters) full of
-findings.
+(best of 5, CPU time of this process: the machine is shared), an adversarial 100 KB text
+(shapes that make regular expressions backtrack or findings overlap), and the largest
+note a form accepts (2,000 characters) full of findings.
 
     .venv/bin/python bench/privacy.py
 
