@@ -1,6 +1,6 @@
 """The privacy guard: recall, false alarms and screening time.
 
-Prints, for the corpus of tests/encounters/data/ (notes that identify someone, ordinary
+Prints, for the corpus of tests/core/data/ (notes that identify someone, ordinary
 notes), the share of identifying notes caught (recall) and of ordinary notes flagged
 (false alarms), per kind of finding; then the time to screen 10 KB and 100 KB of notes
 (best of 5, CPU time of this process: the machine is shared), an adversarial 100 KB text
@@ -29,9 +29,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from encounters.anonymity import find_identifying_data  # noqa: E402
+from core.privacy import find_identifying_data  # noqa: E402
 
-DATA = ROOT / "tests" / "encounters" / "data"
+DATA = ROOT / "tests" / "core" / "data"
 
 
 def notes(name: str) -> list[str]:

@@ -39,7 +39,7 @@ class Right(models.Model):
 # --- Field mode: anonymous encounters, contact taps, referrals, non-take-up signals ---
 #
 # No field here may identify a person: no name, no contact detail, no birth date, no
-# address. The free note is screened (encounters.anonymity) before it is saved.
+# address. The free note is screened (core.privacy) before it is saved.
 
 
 class EncounterKind(models.TextChoices):

@@ -12,14 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from encounters.models import Encounter, NonTakeUpSignal, Referral, Right
-from outreach.models import Role
+from organisations.models import Role
 from territories.models import Observation
-from tests.factories import (
-    EncounterFactory,
-    OutreachSessionFactory,
-    PartnerFactory,
-    TerritoryFactory,
-)
+from tests.encounters.factories import EncounterFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PartnerFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 

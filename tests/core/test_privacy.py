@@ -1,4 +1,4 @@
-"""Tests for encounters.anonymity: what in a field note could identify a person."""
+"""Tests for core.privacy: what in a field note could identify a person."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The guard on a corpus of real-looking field notes, and its running time.
 
-tests/encounters/data/ holds, one note a line, notes that identify someone
+tests/core/data/ holds, one note a line, notes that identify someone
 (privacy_identifying.txt) and ordinary notes (privacy_ordinary.txt): amounts,
 times, hotlines, partners, "M. le maire", places named after people. Targets:
 at least 95 % of the first raise a finding, at most 3 % of the second do.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from encounters.anonymity import find_identifying_data
+from core.privacy import find_identifying_data
 
 DATA = Path(__file__).parent / "data"
 
