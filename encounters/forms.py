@@ -215,12 +215,21 @@ class _ReferralFormSet(_RowsFormSet):
 
 SIGNAL_ROWS = 3
 REFERRAL_ROWS = 2
+# At most this many rows of each, whatever TOTAL_FORMS a forged request claims: beyond
+# absolute_max Django builds no form and the formset says "at most 10".
+MAX_SIGNALS = 10
+MAX_REFERRALS = 10
 
 
 def signal_formset(data=None, *, organisation, initial=None):
     initial = initial or []
     cls = forms.formset_factory(
-        SignalForm, formset=_SignalFormSet, extra=max(SIGNAL_ROWS - len(initial), 1)
+        SignalForm,
+        formset=_SignalFormSet,
+        extra=max(SIGNAL_ROWS - len(initial), 1),
+        max_num=MAX_SIGNALS,
+        absolute_max=MAX_SIGNALS,
+        validate_max=True,
     )
     return cls(data, initial=initial, prefix="signals", form_kwargs={"organisation": organisation})
 
@@ -228,7 +237,12 @@ def signal_formset(data=None, *, organisation, initial=None):
 def referral_formset(data=None, *, organisation, initial=None):
     initial = initial or []
     cls = forms.formset_factory(
-        ReferralForm, formset=_ReferralFormSet, extra=max(REFERRAL_ROWS - len(initial), 1)
+        ReferralForm,
+        formset=_ReferralFormSet,
+        extra=max(REFERRAL_ROWS - len(initial), 1),
+        max_num=MAX_REFERRALS,
+        absolute_max=MAX_REFERRALS,
+        validate_max=True,
     )
     return cls(
         data, initial=initial, prefix="referrals", form_kwargs={"organisation": organisation}

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import Partner
@@ -15,7 +17,7 @@ class Right(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40)
     administered_by = models.CharField(_("administered by"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -23,6 +25,12 @@ class Right(models.Model):
         ordering = ["position", "short_name"]
         verbose_name = _("right or benefit")
         verbose_name_plural = _("rights and benefits")
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), 2000),
+                name="right_description_max_length",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.short_name
@@ -31,7 +39,7 @@ class Right(models.Model):
 # --- Field mode: anonymous encounters, contact taps, referrals, non-take-up signals ---
 #
 # No field here may identify a person: no name, no contact detail, no birth date, no
-# address. The free note is screened (encounters.anonymity) before it is saved.
+# address. The free note is screened (core.privacy) before it is saved.
 
 
 class EncounterKind(models.TextChoices):
@@ -155,7 +163,7 @@ class Encounter(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.FRENCH
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
     # A random code on a card handed to the person ("return card"); the only link
     # between their encounters. Never anything else.
     return_card_code = models.CharField(_("return card code"), max_length=8, null=True, blank=True)
@@ -183,6 +191,10 @@ class Encounter(models.Model):
             ),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), 2000),
+                name="encounter_note_max_length",
+            ),
             models.UniqueConstraint(
                 fields=["organisation", "client_uuid"], name="encounter_one_per_client_uuid"
             ),

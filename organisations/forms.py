@@ -84,9 +84,20 @@ class OrganisationSettingsForm(forms.ModelForm):
         ),
     )
 
+    note_retention_months = forms.IntegerField(
+        label=_("Keep notes for (months)"),
+        min_value=1,
+        max_value=60,
+        initial=24,
+        help_text=_(
+            "The free text of conversations, debriefs and observations older than this is "
+            "emptied every night (figures are kept). 24 months by default, from 1 to 60."
+        ),
+    )
+
     class Meta:
         model = Organisation
-        fields = ["name", "small_count_threshold", "return_cards_enabled"]
+        fields = ["name", "small_count_threshold", "return_cards_enabled", "note_retention_months"]
 
 
 class SignUpForm(forms.Form):

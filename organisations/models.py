@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,17 @@ class Organisation(models.Model):
             "encounters. The code is the only link: no name, nothing else."
         ),
     )
+    # CNIL référentiel for social action (délibération 2021-028): keep no longer than
+    # needed. apply_retention empties older free text every night; figures stay.
+    note_retention_months = models.PositiveSmallIntegerField(
+        _("note retention (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "The free text of conversations, debriefs and observations older than this is "
+            "emptied every night. Figures are kept."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,6 +58,12 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(note_retention_months__gte=1, note_retention_months__lte=60),
+                name="organisation_note_retention_1_to_60",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -65,6 +65,7 @@ class _PlanningForm(ScreenedTextMixin, forms.Form):
     objectives = forms.CharField(
         label=_("Objectives"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the team wants to do or learn. No names of the people met."),
     )

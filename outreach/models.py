@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Membership, Organisation
@@ -72,7 +74,7 @@ class SessionSeries(models.Model):
         blank=True,
         related_name="+",
     )
-    objectives = models.TextField(_("objectives"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,6 +83,10 @@ class SessionSeries(models.Model):
         verbose_name_plural = _("session series")
         indexes = [models.Index(fields=["organisation", "first_date"], name="series_org_first")]
         constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("objectives"), 2000),
+                name="series_objectives_max_length",
+            ),
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="series_ends_after_start",
@@ -128,7 +134,7 @@ class OutreachSession(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=1000)
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("lead"),
@@ -144,15 +150,15 @@ class OutreachSession(models.Model):
         related_name="+",
         blank=True,
     )
-    objectives = models.TextField(_("objectives"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True, max_length=2000)
     # The debrief, after the session.
     brief_contacts = models.PositiveIntegerField(_("brief contacts"), default=0)
     refusals = models.PositiveIntegerField(_("refusals"), default=0)
     atmosphere = models.CharField(
         _("atmosphere"), max_length=20, choices=Atmosphere.choices, blank=True
     )
-    next_time = models.TextField(_("what to change next time"), blank=True)
-    comments = models.TextField(_("comments"), blank=True)
+    next_time = models.TextField(_("what to change next time"), blank=True, max_length=2000)
+    comments = models.TextField(_("comments"), blank=True, max_length=4000)
     debriefed_at = models.DateTimeField(_("debriefed on"), null=True, blank=True)
     debriefed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +179,22 @@ class OutreachSession(models.Model):
             models.Index(fields=["organisation", "place", "starts_at"], name="session_org_place"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("comments"), 4000),
+                name="session_comments_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("next_time"), 2000),
+                name="session_next_time_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("objectives"), 2000),
+                name="session_objectives_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("cancel_reason"), 1000),
+                name="session_cancel_reason_max_length",
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_start",

@@ -159,6 +159,13 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Terrain <no-reply@localhost>")
 
+# Limits at the door: the largest form a member sends (three report sections of 10,000
+# characters, percent-encoded) is under 400 KB; anything bigger answers 413 before a
+# view or the privacy guard reads it. The field count covers the encounter form with its
+# 10 signals and 10 referrals several times over.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
 # Security: safe by default when DEBUG is off; each can be relaxed explicitly.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -11,6 +11,9 @@ from django.views.i18n import set_language
 from organisations.forms import LoginForm
 from outreach import views
 
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 with a French page, not a bare 400.
+handler400 = "outreach.errors.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(

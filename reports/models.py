@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
@@ -25,9 +27,9 @@ class Report(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     start = models.DateField()  # first day of the month or of the year
-    highlights = models.TextField(_("highlights"), blank=True)
-    difficulties = models.TextField(_("difficulties"), blank=True)
-    partnerships = models.TextField(_("partnerships"), blank=True)
+    highlights = models.TextField(_("highlights"), blank=True, max_length=10000)
+    difficulties = models.TextField(_("difficulties"), blank=True, max_length=10000)
+    partnerships = models.TextField(_("partnerships"), blank=True, max_length=10000)
     validated_at = models.DateTimeField(null=True, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -44,6 +46,18 @@ class Report(models.Model):
     class Meta:
         ordering = ["-start"]
         constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("partnerships"), 10000),
+                name="report_partnerships_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("difficulties"), 10000),
+                name="report_difficulties_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("highlights"), 10000),
+                name="report_highlights_max_length",
+            ),
             models.UniqueConstraint(
                 fields=["organisation", "kind", "start"], name="report_one_per_period"
             ),

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import report_views, views
+from reports import data_views, report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("organisation/data/", data_views.data_privacy, name="data_privacy"),
+    path("organisation/data/export.zip", data_views.data_export, name="data_export"),
 ]
 
 urlpatterns += [

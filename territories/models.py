@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
@@ -94,6 +96,7 @@ class Territory(DirectoryEntry):
         _("territory description"),
         blank=True,
         help_text=_("The living description: who lives here, resources, where people pass."),
+        max_length=10000,
     )
 
     class Meta:
@@ -104,6 +107,10 @@ class Territory(DirectoryEntry):
             models.Index(fields=["organisation", "name"], name="territory_org_name"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), 10000),
+                name="territory_description_max_length",
+            ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")),
                 name="territory_not_own_parent",
@@ -156,7 +163,7 @@ class Place(DirectoryEntry):
     best_days = models.JSONField(_("best days"), default=list, blank=True)
     best_from = models.TimeField(_("best from"), null=True, blank=True)
     best_until = models.TimeField(_("best until"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["name"]
@@ -164,6 +171,10 @@ class Place(DirectoryEntry):
         verbose_name_plural = _("places")
         indexes = [models.Index(fields=["organisation", "name"], name="place_org_name")]
         constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), 2000),
+                name="place_notes_max_length",
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
@@ -218,7 +229,7 @@ class Partner(DirectoryEntry):
         blank=True,
     )
     address = models.CharField(_("address of the structure"), max_length=300, blank=True)
-    opening_hours = models.TextField(_("opening hours"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True, max_length=1000)
     phone = models.CharField(
         _("phone of the structure"),
         max_length=30,
@@ -238,6 +249,12 @@ class Partner(DirectoryEntry):
         verbose_name = _("partner structure")
         verbose_name_plural = _("partner structures")
         indexes = [models.Index(fields=["organisation", "name"], name="partner_org_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("opening_hours"), 1000),
+                name="partner_opening_hours_max_length",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -275,7 +292,7 @@ class Observation(models.Model):
     observed_on = models.DateField(_("date"))
 
     objects = DirectoryQuerySet.as_manager()
-    text = models.TextField(_("observation"))
+    text = models.TextField(_("observation"), max_length=4000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -291,6 +308,12 @@ class Observation(models.Model):
             models.Index(
                 fields=["organisation", "territory", "-observed_on"], name="observation_org_terr"
             )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), 4000),
+                name="observation_text_max_length",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Tests for encounters.anonymity: what in a field note could identify a person."""
+"""Tests for core.privacy: what in a field note could identify a person."""
 
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ from core.privacy import (
     BIRTH_DATE,
     EMAIL,
     IBAN,
+    IDENTIFIER,
     KINDS,
     NAME,
     NIR,
+    ONLINE,
     PHONE,
+    PLATE,
     Finding,
     explanation,
     find_identifying_data,
@@ -93,7 +96,7 @@ POSITIVE = [
     ),
     ("Caravane 8 Chemin de la Gare", [(ADDRESS, "8 Chemin de la Gare")]),
     ("Logement au 2 bd Clemenceau, sans ascenseur", [(ADDRESS, "2 bd Clemenceau")]),
-    ("Au 14 Résidence Les Pins, bâtiment C.", [(ADDRESS, "14 Résidence Les Pins")]),
+    ("Au 14 Résidence Les Pins, bâtiment C.", [(ADDRESS, "14 Résidence Les Pins, bâtiment C")]),
     ("Squatte au 7 place de la République.", [(ADDRESS, "7 place de la République")]),
     ("Chez son fils, 21 ALLÉE DES PINS.", [(ADDRESS, "21 ALLÉE DES PINS")]),
     ("Habite 4 rue de l'Église", [(ADDRESS, "4 rue de l'Église")]),
@@ -115,6 +118,15 @@ POSITIVE = [
     ("Madame N'Diaye est passée au stand.", [(NAME, "Madame N'Diaye")]),
     ("Vu M. DUPONT Jean au marché.", [(NAME, "M. DUPONT Jean")]),
     ("Orientée par Mme Dupont CAF 66.", [(NAME, "Mme Dupont")]),
+    # administrative numbers, plates, accounts (guard v2)
+    ("Numéro allocataire 1234567, ticket n° 0612.", [(IDENTIFIER, "1234567")]),
+    ("Identifiant France Travail 4512378K à réactiver.", [(IDENTIFIER, "4512378K")]),
+    ("Voiture AB-123-CD garée au parking.", [(PLATE, "AB-123-CD")]),
+    ("Insta : kevin_du_66, il poste tout.", [(ONLINE, "Insta : kevin_du_66")]),
+    # names without a civility, lower-case civilities
+    ("Fatima Benali est revenue au stand.", [(NAME, "Fatima Benali")]),
+    ("Vu madame benali au marché.", [(NAME, "madame benali")]),
+    ("Elle s'appelle Jean, enfin c'est son surnom.", [(NAME, "Jean")]),
     # everything at once, in order
     (
         "Mme Dupont, 06 12 34 56 78, 12 rue des Lilas, née le 12/03/1985, dupont@free.fr",
@@ -149,7 +161,7 @@ NEGATIVE = [
     "Une dame (Mme X) est venue, puis M. Y.",
     "Cherche 1 place en crèche et 2 cours de français par semaine.",
     "Bus à 10 h 15, ligne 3, 2 arrêts après la place du marché.",
-    "Numéro allocataire 1234567, ticket n° 0612.",
+    "Ticket n° 0612 au guichet.",
     "Distribution de 120 colis pour 45 personnes.",
     "Habite rue des Lilas, quartier de la gare.",
     "Habite à 2 km de la place du marché.",
