@@ -86,7 +86,11 @@ CASES = [
         "organisation_settings",
         "post",
         {M},
-        data=(("name", "EVS Prades"), ("small_count_threshold", "5")),
+        data=(
+            ("name", "EVS Prades"),
+            ("small_count_threshold", "5"),
+            ("note_retention_months", "24"),
+        ),
         ok=302,
     ),
     # Outreach sessions. "@name" in data stands for the pk of that fixture object.

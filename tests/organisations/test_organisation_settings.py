@@ -21,7 +21,12 @@ def test_a_manager_turns_on_return_cards_and_the_form_offers_them(
 
     response = manager_client.post(
         URL,
-        {"name": "EVS de Prades", "small_count_threshold": "5", "return_cards_enabled": "on"},
+        {
+            "name": "EVS de Prades",
+            "small_count_threshold": "5",
+            "return_cards_enabled": "on",
+            "note_retention_months": "24",
+        },
         follow=True,
     )
     assert "Les paramètres de l’organisation ont été enregistrés." in response.content.decode()
