@@ -349,7 +349,11 @@ _AMBIGUOUS_GIVEN_NAMES = _words(
     Reine Rose Rubis Saint Sainte Sauveur Sultan Toussaint Valence Victoire Vienne Violette
     Félicité Honoré Mercedes Mathurin Germinal Laval Alger Tunis Oran Dakar Bamako Maroc
     Chance       Espoir Soleil Ciel Capri Savane Sirène
-    Nil Miel Joie Douce          Si Ma
+    Acacia Agate Amande Amen Amer Ami Annonciation Art Azur Bambou Bonheur Bonnet Bulle Buse
+    Corail Dauphine Divin Gitane Gloire Gorge Lance Long Loue Malle Mauve Miracle Moche Océan
+    Pacifique Patient Plume Pomme Promesse Racine Remise Sublime Tempérance Urbain Vanille
+    Venus Voltaire Éden Merlin Myrtille Magnolia Pervenche Gentiane Hortensia Jasmin Narcisse
+    Dahlia Camélia Aude Annecy Nil Miel Joie Douce          Si Ma
     """
 )
 # Sentence openers and common capitalised words that happen to be rare given names.
@@ -377,6 +381,7 @@ _NOT_NAMES = _words(
     Algérie Tunisie Sénégal Mali Comores Turquie Roumanie Ukraine Syrie Afghanistan Guinée
     Dieu Allah Jésus Christ Vierge Notre Dame Saint Sainte St Ste Général Maréchal Président
     Colonel Commandant Capitaine Abbé Professeur Recteur Pasteur Docteur Dr Maître Me
+    Alsace Chine Kenya Tchad Albanie Bretagne Normandie Provence Savoie Corse Occitanie
     """
 )
 # People whose name is given to streets, schools, rooms, stops and centres: their
@@ -699,6 +704,10 @@ _TEXT_DATE_RE = re.compile(
     rf"(?<!\w)(?P<day>1er|premier|\d{{1,2}}) (?P<month>(?i:{_MONTH}))"
     rf"(?: (?P<year>\d{{4}}|\d{{2}}))?(?![\w])",
 )
+# "née en mars 1990": a month and a year of birth.
+_BORN_MONTH_YEAR_RE = re.compile(
+    rf"(?<!\w)(?i:née?s?|né\(e\)) en (?P<month>(?i:{_MONTH})) (?P<year>(?:19|20)\d{{2}})(?!\d)"
+)
 # "né en 1958 le 12 mars": the year first.
 _YEAR_THEN_DAY_RE = re.compile(
     rf"(?<!\w)(?i:née?s?|né\(e\)) en (?P<year>(?:19|20)\d{{2}}),? (?i:le )?"
@@ -748,7 +757,7 @@ _INTRODUCER_RE = re.compile(
     r"mère|père|compagnon|compagne|copain|copine|conjoint|conjointe|neveu|nièce|cousin|"
     r"cousine|petit-fils|petite-fille|gendre|belle-fille|beau-fils|bébé|ami|amie|voisin|"
     r"voisine|tante|oncle|grand-mère|grand-père|enfant|ado|aîné|aînée|cadet|cadette|"
-    r"ex|fiancé|fiancée|colocataire|coloc)|la petite|le petit|la famille|les époux)"
+    r"ex|fiancé|fiancée|colocataire|coloc)|la petite|le petit|la famille|les époux|chez les)"
     r",? (?P<name>[\w'-]{2,30})(?: (?P<second>[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ][\w'-]{1,30}))?"
 )
 _CAPITALISED_RE = re.compile(
@@ -898,7 +907,7 @@ _CIVILITY_ANCHOR_RE = re.compile(
 )
 _INTRODUCER_ANCHOR_RE = re.compile(
     r"s'appel|se nomme|se prénom|prénom|dénomm|nomm|surnomm|appelé|nom |nom de|son |sa |leur |"
-    r"ses |la petite|le petit|la famille|les époux"
+    r"ses |la petite|le petit|la famille|les époux|chez les"
 )
 
 
@@ -1128,8 +1137,11 @@ def _birth_dates(t: _Text, today: datetime.date) -> Iterator[_Span]:
             year = int(year_text)
         if _is_birth_date(text, match.start(), day, month, year, today):
             yield BIRTH_DATE, match.start(), match.end()
-    for match in _at(_YEAR_THEN_DAY_RE, text, _starts(_BORN_ANCHOR_RE, t.low)):
+    born = _starts(_BORN_ANCHOR_RE, t.low)
+    for match in _at(_YEAR_THEN_DAY_RE, text, born):
         yield BIRTH_DATE, match.start("year"), match.end()
+    for match in _at(_BORN_MONTH_YEAR_RE, text, born):
+        yield BIRTH_DATE, match.start("month"), match.end()
 
 
 def _is_place_context(text: str, start: int) -> bool:
@@ -1250,7 +1262,14 @@ def _given_names(text: str, given: frozenset[str], surnames: frozenset[str]) -> 
                 skip_until = nxt[1]
                 yield NAME, start, nxt[1]
             continue
-        if adjacent and _surname_like(nxt[2]) and not nxt[2].startswith(("Saint-", "Sainte-")):
+        ambiguous = key in _AMBIGUOUS_GIVEN_NAMES or first_part in _AMBIGUOUS_GIVEN_NAMES
+        if (
+            adjacent
+            and _surname_like(nxt[2])
+            and not nxt[2].startswith(("Saint-", "Sainte-"))
+            # "Pierre Plantée" is a place, "Rose Martin" a person.
+            and (not ambiguous or nxt[2].isupper() or nxt[2].lower() in surnames)
+        ):
             stop = nxt[1]
             after = tokens[index + 2] if index + 2 < len(tokens) else None
             if (
@@ -1275,7 +1294,7 @@ def _given_names(text: str, given: frozenset[str], surnames: frozenset[str]) -> 
         ):
             yield NAME, previous[0], end  # "BENALI Fatima"
             continue
-        if key in _AMBIGUOUS_GIVEN_NAMES or first_part in _AMBIGUOUS_GIVEN_NAMES:
+        if ambiguous:
             continue
         if len(word) < 3:
             continue
