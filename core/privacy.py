@@ -409,6 +409,9 @@ _FAMOUS_TEXT = """
 _FAMOUS = frozenset(name.strip() for name in _FAMOUS_TEXT.split("|"))
 
 
+_LOWER_GIVEN: set[str] = set()
+
+
 @functools.cache
 def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(given names, lower-case surnames), read once from the INSEE lists."""
@@ -423,6 +426,12 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
         text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
         return [item.strip() for item in text.split(",", limit)[:limit] if item.strip()]
 
+    here = Path(__file__).resolve().parent
+    also_words = {
+        line.strip()
+        for line in (here / "given_names_also_words.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     given = {
         name
         for name in (
@@ -432,6 +441,16 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
         if len(name) >= 3 and name not in _NOT_NAMES
     }
     surnames = {name.lower() for name in read("dist.all.txt", _SURNAMES) if len(name) >= 3}
+    # Given names typed in lower case ("vu kevin"): only those that are no French word.
+    lower_given = {
+        name.lower()
+        for name in given
+        if len(name) >= 4
+        and name.lower() not in also_words
+        and name not in _AMBIGUOUS_GIVEN_NAMES
+        and "-" not in name
+    }
+    _LOWER_GIVEN.update(lower_given)
     return frozenset(given), frozenset(surnames)
 
 
@@ -763,6 +782,7 @@ _INTRODUCER_RE = re.compile(
 _CAPITALISED_RE = re.compile(
     rf"[{_UPPER}](?<![\w'-][{_UPPER}])(?:'[{_UPPER}])?[{_UPPER}{_LOWER}]*(?:['-][{_UPPER}{_LOWER}]+){{0,3}}(?![\w])"
 )
+_LOWER_WORD_RE = re.compile(rf"[{_LOWER}](?<![\w'@.-][{_LOWER}])[{_LOWER}]{{3,}}(?![\w'@-])")
 # Streets, schools, rooms... named after people: a given name just after these is
 # part of a place name.
 _PLACE_WORDS = _words(
@@ -1301,11 +1321,20 @@ def _given_names(text: str, given: frozenset[str], surnames: frozenset[str]) -> 
         yield NAME, start, end
 
 
+def _lower_given_names(text: str) -> Iterator[_Span]:
+    """Given names typed in lower case on a phone: "vu kevin martin", "avec fatima"."""
+    lower_given = _LOWER_GIVEN
+    for match in _LOWER_WORD_RE.finditer(text):
+        if match.group() in lower_given:
+            yield NAME, match.start(), match.end()
+
+
 def _names(t: _Text) -> Iterator[_Span]:
     given, surnames = _name_lists()
     yield from _civility_names(t, surnames, given)
     yield from _introduced_names(t, surnames, given)
     yield from _given_names(t.norm, given, surnames)
+    yield from _lower_given_names(t.norm)
 
 
 # ---------------------------------------------------------------------------
