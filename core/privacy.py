@@ -723,6 +723,10 @@ _TEXT_DATE_RE = re.compile(
     rf"(?<!\w)(?P<day>1er|premier|\d{{1,2}}) (?P<month>(?i:{_MONTH}))"
     rf"(?: (?P<year>\d{{4}}|\d{{2}}))?(?![\w])",
 )
+# "né le 12/03": a birthday without the year.
+_BORN_DAY_MONTH_RE = re.compile(
+    r"(?<!\w)(?i:née?s?|né\(e\)) le (?P<day>\d{1,2})[/.-](?P<month>\d{1,2})(?![/.-]?\d)"
+)
 # "née en mars 1990": a month and a year of birth.
 _BORN_MONTH_YEAR_RE = re.compile(
     rf"(?<!\w)(?i:née?s?|né\(e\)) en (?P<month>(?i:{_MONTH})) (?P<year>(?:19|20)\d{{2}})(?!\d)"
@@ -776,7 +780,8 @@ _INTRODUCER_RE = re.compile(
     r"mère|père|compagnon|compagne|copain|copine|conjoint|conjointe|neveu|nièce|cousin|"
     r"cousine|petit-fils|petite-fille|gendre|belle-fille|beau-fils|bébé|ami|amie|voisin|"
     r"voisine|tante|oncle|grand-mère|grand-père|enfant|ado|aîné|aînée|cadet|cadette|"
-    r"ex|fiancé|fiancée|colocataire|coloc)|la petite|le petit|la famille|les époux|chez les)"
+    r"ex|fiancé|fiancée|colocataire|coloc)|la petite|le petit|la famille|les époux|chez les|"
+    r"née|épouse|ép\.|veuve)"
     r",? (?P<name>[\w'-]{2,30})(?: (?P<second>[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ][\w'-]{1,30}))?"
 )
 _CAPITALISED_RE = re.compile(
@@ -927,7 +932,7 @@ _CIVILITY_ANCHOR_RE = re.compile(
 )
 _INTRODUCER_ANCHOR_RE = re.compile(
     r"s'appel|se nomme|se prénom|prénom|dénomm|nomm|surnomm|appelé|nom |nom de|son |sa |leur |"
-    r"ses |la petite|le petit|la famille|les époux|chez les"
+    r"ses |la petite|le petit|la famille|les époux|chez les|née |épouse |ép\. |veuve "
 )
 
 
@@ -1162,6 +1167,9 @@ def _birth_dates(t: _Text, today: datetime.date) -> Iterator[_Span]:
         yield BIRTH_DATE, match.start("year"), match.end()
     for match in _at(_BORN_MONTH_YEAR_RE, text, born):
         yield BIRTH_DATE, match.start("month"), match.end()
+    for match in _at(_BORN_DAY_MONTH_RE, text, born):
+        if 1 <= int(match["day"]) <= 31 and 1 <= int(match["month"]) <= 12:
+            yield BIRTH_DATE, match.start("day"), match.end()
 
 
 def _is_place_context(text: str, start: int) -> bool:
