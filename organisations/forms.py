@@ -88,7 +88,8 @@ class OrganisationSettingsForm(forms.ModelForm):
         label=_("Keep notes for (months)"),
         min_value=1,
         max_value=60,
-        initial=24,
+        # Left empty (an older form, a script), the current value stays.
+        required=False,
         help_text=_(
             "The free text of conversations, debriefs and observations older than this is "
             "emptied every night (figures are kept). 24 months by default, from 1 to 60."
@@ -98,6 +99,10 @@ class OrganisationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "small_count_threshold", "return_cards_enabled", "note_retention_months"]
+
+    def clean_note_retention_months(self) -> int:
+        value = self.cleaned_data.get("note_retention_months")
+        return self.instance.note_retention_months if value is None else value
 
 
 class SignUpForm(forms.Form):

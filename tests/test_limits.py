@@ -178,11 +178,13 @@ def test_too_many_fields_answer_400_with_a_french_page(volunteer_client, session
 def test_the_worst_note_a_member_can_send_takes_well_under_a_second(volunteer_client, session):
     # The longest note the form accepts, full of findings: screened, highlighted, refused.
     note = (("Mme Dupont 06 12 34 56 78 jean.dupont@gmail.com 12 rue des Lilas ") * 40)[:2000]
-    start = time.perf_counter()
+    # CPU time of this process (the test client runs the view here): wall time on a
+    # shared machine measures the other processes too; bench/limits.py measures it.
+    start = time.process_time()
     response = volunteer_client.post(
         reverse("encounter_create", args=[session.pk]), _form(note=note)
     )
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert response.status_code == 422
     assert elapsed < 1, elapsed
 

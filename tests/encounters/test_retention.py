@@ -161,3 +161,8 @@ def test_the_setting_is_on_the_organisation_settings_page(member_client, org):
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.note_retention_months == 12
+    # A form sent without the field (an older page) keeps the setting.
+    del data["note_retention_months"]
+    assert client.post(url, data).status_code == 302
+    org.refresh_from_db()
+    assert org.note_retention_months == 12
