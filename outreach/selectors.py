@@ -28,6 +28,10 @@ class Conflicts:
 
     members: dict[int, set[int]] = field(default_factory=dict)
     places: set[int] = field(default_factory=set)
+    # Each clash once: (earlier id, later id) -> the members in both; and the pairs of
+    # sessions at the same place at the same time.
+    member_pairs: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+    place_pairs: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _overlaps(intervals: list[tuple]) -> list[tuple[int, int]]:
@@ -61,6 +65,7 @@ def agenda_conflicts(*, organisation: Organisation, start: datetime, end: dateti
     for intervals in by_place.values():
         for a, b in _overlaps(intervals):
             conflicts.places.update((a, b))
+            conflicts.place_pairs.append((a, b))
     by_user: dict[int, list] = {}
     for user_id, session_id, starts_at, ends_at in SessionAssignment.objects.filter(
         organisation=organisation, session__in=live
@@ -70,6 +75,7 @@ def agenda_conflicts(*, organisation: Organisation, start: datetime, end: dateti
         for a, b in _overlaps(intervals):
             conflicts.members.setdefault(a, set()).add(user_id)
             conflicts.members.setdefault(b, set()).add(user_id)
+            conflicts.member_pairs.setdefault((a, b), set()).add(user_id)
     return conflicts
 
 
@@ -185,3 +191,46 @@ def get_session_for_member(request: OrgRequest, pk: int) -> OutreachSession:
     return get_for_org(
         OutreachSession.objects.select_related("place", "territory", "series"), request, pk=pk
     )
+
+
+@dataclass
+class ConflictLine:
+    """One clash, listed once: the two sessions and who is in both (empty for a place)."""
+
+    first: OutreachSession
+    second: OutreachSession
+    names: list[str]
+
+    @property
+    def starts_at(self) -> datetime:
+        return max(self.first.starts_at, self.second.starts_at)
+
+
+def conflict_lines(
+    *, organisation: Organisation, conflicts: Conflicts, shown: list[OutreachSession]
+) -> tuple[list[ConflictLine], list[ConflictLine]]:
+    """The member and place clashes that touch a shown session, each pair once, in time
+    order. The other session of a pair may be outside the filters: fetched in one query."""
+    shown_ids = {s.pk for s in shown}
+    pairs = [p for p in conflicts.member_pairs if shown_ids & set(p)]
+    place_pairs = [p for p in conflicts.place_pairs if shown_ids & set(p)]
+    wanted = {pk for pair in (*pairs, *place_pairs) for pk in pair}
+    by_id = {s.pk: s for s in shown}
+    missing = wanted - by_id.keys()
+    if missing:
+        by_id.update(
+            (s.pk, s)
+            for s in OutreachSession.objects.filter(
+                organisation=organisation, pk__in=missing
+            ).select_related("place")
+        )
+    # Each member of a clash is in both sessions, so in the shown one's prefetched members.
+    names = {m.pk: m.first_name or m.email for s in shown for m in s.members.all()}
+
+    def line(pair: tuple[int, int], users: set[int]) -> ConflictLine:
+        first, second = sorted((by_id[pair[0]], by_id[pair[1]]), key=lambda s: s.starts_at)
+        return ConflictLine(first, second, sorted(names[u] for u in users))
+
+    members = sorted((line(p, conflicts.member_pairs[p]) for p in pairs), key=lambda c: c.starts_at)
+    places = sorted((line(p, set()) for p in place_pairs), key=lambda c: c.starts_at)
+    return members, places

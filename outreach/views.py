@@ -90,6 +90,9 @@ def agenda(request: OrgRequest) -> HttpResponse:
         clashing = conflicts.members.get(s.pk, set())
         s.conflicting_members = [user_label(m) for m in s.members.all() if m.pk in clashing]
         s.place_conflict = s.pk in conflicts.places
+    member_conflicts, place_conflicts = selectors.conflict_lines(
+        organisation=request.organisation, conflicts=conflicts, shown=sessions
+    )
     by_day = _by_day(sessions)
     if view == "week":
         days = [
@@ -113,8 +116,8 @@ def agenda(request: OrgRequest) -> HttpResponse:
         "last": after - timedelta(days=1),
         "days": days,
         "session_count": len(sessions),
-        "place_conflicts": [s for s in sessions if s.place_conflict],
-        "member_conflicts": [s for s in sessions if s.conflicting_members],
+        "member_conflicts": member_conflicts,
+        "place_conflicts": place_conflicts,
         "previous_url": link(previous),
         "next_url": link(following),
         "today_url": link(timezone.localdate()),
