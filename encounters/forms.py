@@ -109,10 +109,17 @@ class EncounterForm(ScreenedTextMixin, forms.ModelForm):
         }
 
 
+class RightChoiceField(forms.ModelChoiceField):
+    """A right by its short name, with its full name beside when that says more."""
+
+    def label_from_instance(self, obj: Right) -> str:
+        return obj.short_name if obj.name == obj.short_name else f"{obj.short_name} — {obj.name}"
+
+
 class SignalForm(forms.Form):
     """A non-take-up signal: a right and the reason. A row without a right is ignored."""
 
-    right = forms.ModelChoiceField(
+    right = RightChoiceField(
         label=gettext_lazy("Right"), queryset=Right.objects.filter(is_active=True), required=False
     )
     reason = forms.ChoiceField(
@@ -144,7 +151,7 @@ class ReferralForm(forms.Form):
         choices=[("", "—"), *Partner.Kind.choices],
         required=False,
     )
-    right = forms.ModelChoiceField(
+    right = RightChoiceField(
         label=gettext_lazy("For a right"),
         queryset=Right.objects.filter(is_active=True),
         required=False,
