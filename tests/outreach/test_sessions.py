@@ -533,3 +533,14 @@ def test_coordinator_home_lists_the_organisations_day(coordinator_client, org, o
     assert "Aujourd’hui dans l’organisation" in page
     assert "Prades" in page and "Ailleurs" not in page
     assert "territoires" in page  # the directory tiles are still there
+
+
+def test_the_cancel_scope_is_a_fieldset_with_labelled_radios(coordinator_client, org):
+    series, _count = _series(org)
+    session = OutreachSession.objects.filter(series=series).first()
+    page = coordinator_client.get(reverse("session_cancel", args=[session.pk])).content.decode()
+    assert 'for=""' not in page
+    fieldset = page.split("<fieldset>")[1].split("</fieldset>")[0]
+    assert "<legend>Annuler" in fieldset
+    assert fieldset.count('type="radio"') == 2
+    assert '<label for="id_scope_0">' in fieldset
