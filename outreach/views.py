@@ -310,6 +310,8 @@ def _feeds_page(request: OrgRequest, new_url: str = "", new_scope: str = "") -> 
     context = {
         "feeds": feeds,
         "new_url": new_url,
+        # Calendar apps subscribe to webcal:// links (the same URL, another scheme).
+        "webcal_url": "webcal://" + new_url.split("://", 1)[-1] if new_url else "",
         "new_scope": new_scope,
         "can_plan": request.membership.role in PLANNERS,
     }
