@@ -26,11 +26,55 @@ from outreach import ics, selectors, services
 from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
 from outreach.models import OutreachSession
 from territories import selectors as territory_selectors
+from territories.models import Place
 
 
 def _posted(request: OrgRequest):
     """The POST data, even empty: an empty POST is a bound form that fails to validate."""
     return request.POST if request.method == "POST" else None
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _planning_initial(request: OrgRequest) -> dict[str, Any]:
+    """What a link or the territory drop-down passes to a planning form: "plan a session
+    here" from a place (?place=), the territory chosen so far, the values of a session
+    to repeat as a series (the session form sends itself here with GET)."""
+    initial: dict[str, Any] = {"lead": request.user.pk}
+    get = request.POST if request.POST.get("prefill") else request.GET
+    place_id = get.get("place")
+    if place_id and place_id.isdigit():
+        place = Place.objects.filter(
+            organisation=request.organisation, pk=place_id, archived_at__isnull=True
+        ).first()
+        if place:
+            initial.update(place=place.pk, territory=place.territory_id)
+    for name in ("kind", "territory", "start_time", "end_time", "lead", "objectives"):
+        if get.get(name):
+            initial[name] = get[name]
+    if get.getlist("members"):
+        initial["members"] = get.getlist("members")
+    return initial
+
+
+def _place_follows_territory(request: OrgRequest, form) -> None:
+    """Changing the territory refreshes the place drop-down with that territory's places
+    (htmx: the same page, GET with the form's values, only the place select swapped)."""
+    form.fields["territory"].widget.attrs.update(
+        {
+            "hx-get": request.path,
+            "hx-include": "closest form",
+            "hx-select": "#id_place",
+            "hx-target": "#id_place",
+            "hx-swap": "outerHTML",
+            "hx-trigger": "change",
+        }
+    )
 
 
 def _session_url(session: OutreachSession) -> str:
@@ -146,8 +190,9 @@ def session_detail(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required(PLANNERS)
 def session_create(request: OrgRequest) -> HttpResponse:
-    initial = {"day": request.GET.get("day") or timezone.localdate(), "lead": request.user.pk}
+    initial = {"day": request.GET.get("day") or timezone.localdate(), **_planning_initial(request)}
     form = SessionForm(_posted(request), organisation=request.organisation, initial=initial)
+    _place_follows_territory(request, form)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.datetimes()
         data = form.cleaned_data
@@ -169,17 +214,21 @@ def session_create(request: OrgRequest) -> HttpResponse:
             messages.success(request, _("The session has been planned."))
             return redirect(_session_url(session))
     context = {"title": _("Plan a session"), "cancel_url": reverse("agenda")}
-    return render_form(request, "form_page.html", context, form=form)
+    return render_form(request, "outreach/session_form.html", context, form=form)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required(PLANNERS)
 def series_create(request: OrgRequest) -> HttpResponse:
-    form = SeriesForm(
-        _posted(request),
-        organisation=request.organisation,
-        initial={"first_date": timezone.localdate(), "lead": request.user.pk},
-    )
+    initial = _planning_initial(request)
+    prefill = request.method == "POST" and request.POST.get("prefill") == "1"
+    day = _date_or_none((request.POST if prefill else request.GET).get("day"))
+    initial["first_date"] = day or timezone.localdate()
+    if day:  # a session repeated: the same weekday
+        initial["weekdays"] = [day.weekday()]
+    data = None if prefill else _posted(request)
+    form = SeriesForm(data, organisation=request.organisation, initial=initial)
+    _place_follows_territory(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -215,8 +264,12 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
         _posted(request),
         organisation=request.organisation,
         session=session,
-        initial=SessionForm.initial_for(session),
+        initial={
+            **SessionForm.initial_for(session),
+            **({"territory": request.GET["territory"]} if request.GET.get("territory") else {}),
+        },
     )
+    _place_follows_territory(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         starts_at, ends_at = form.datetimes()
