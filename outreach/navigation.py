@@ -23,6 +23,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "agenda",
         "session_create",
         "series_create",
+        "series_detail",
         "session_detail",
         "session_edit",
         "session_cancel",

@@ -9,12 +9,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.time import day_bounds, local_day
 from organisations.models import Membership, Organisation
 from organisations.tenancy import OrgRequest, get_for_org
-from outreach.models import CalendarFeed, OutreachSession, SessionAssignment, SessionStatus
-from territories.models import Territory
+from outreach.models import (
+    CalendarFeed,
+    OutreachSession,
+    SessionAssignment,
+    SessionSeries,
+    SessionStatus,
+)
+from territories.models import Territory, Weekday
 
 User = get_user_model()
 
@@ -234,3 +242,34 @@ def conflict_lines(
     members = sorted((line(p, conflicts.member_pairs[p]) for p in pairs), key=lambda c: c.starts_at)
     places = sorted((line(p, set()) for p in place_pairs), key=lambda c: c.starts_at)
     return members, places
+
+
+def series_rule(series: SessionSeries) -> str:
+    """The rule of a series in words: "Every week: Tuesday and Thursday, 09:00–12:00,
+    from 3 March to 30 June 2026" (day names and months from the active language)."""
+    days = [str(Weekday(d).label) for d in sorted(series.weekdays)]
+    joined = (
+        days[0]
+        if len(days) == 1
+        else _("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(days[:-1]),
+            "last": days[-1],
+        }
+    )
+    same_year = series.first_date.year == series.last_date.year
+    return _("Every week: %(days)s, %(start)s–%(end)s, from %(first)s to %(last)s") % {
+        "days": joined,
+        "start": series.start_time.strftime("%H:%M"),
+        "end": series.end_time.strftime("%H:%M"),
+        "first": date_format(series.first_date, "j F" if same_year else "j F Y"),
+        "last": date_format(series.last_date, "j F Y"),
+    }
+
+
+def series_sessions(*, series: SessionSeries) -> list[OutreachSession]:
+    return list(
+        OutreachSession.objects.filter(organisation_id=series.organisation_id, series=series)
+        .select_related("place")
+        .order_by("starts_at")
+    )

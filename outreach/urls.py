@@ -30,6 +30,7 @@ urlpatterns = [
     path("agenda/", views.agenda, name="agenda"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/series/new/", views.series_create, name="series_create"),
+    path("sessions/series/<int:pk>/", views.series_detail, name="series_detail"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),

@@ -24,7 +24,8 @@ from organisations.models import PLANNERS
 from organisations.tenancy import OrgRequest, member_required
 from outreach import ics, selectors, services
 from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
-from outreach.models import OutreachSession
+from organisations.tenancy import get_for_org
+from outreach.models import OutreachSession, SessionSeries
 from territories import selectors as territory_selectors
 from territories.models import Place
 
@@ -184,7 +185,21 @@ def session_detail(request: OrgRequest, pk: int) -> HttpResponse:
         and not services.debrief_locked_for(session, request.membership),
         "debrief_locked": services.debrief_locked_for(session, request.membership),
     }
+    if session.series_id:
+        context["series_rule"] = selectors.series_rule(session.series)
     return render(request, "outreach/session_detail.html", context)
+
+
+@require_GET
+@member_required()
+def series_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    series = get_for_org(SessionSeries.objects.select_related("territory", "place"), request, pk=pk)
+    context = {
+        "series": series,
+        "rule": selectors.series_rule(series),
+        "sessions": selectors.series_sessions(series=series),
+    }
+    return render(request, "outreach/series_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
