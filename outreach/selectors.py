@@ -273,3 +273,42 @@ def series_sessions(*, series: SessionSeries) -> list[OutreachSession]:
         .select_related("place")
         .order_by("starts_at")
     )
+
+
+@dataclass
+class PlanningClash:
+    """A session already planned that the proposed one would clash with."""
+
+    session: OutreachSession
+    names: list[str]  # members in both; empty when only the place is taken
+    same_place: bool
+
+
+def planning_clashes(
+    *,
+    organisation: Organisation,
+    starts_at: datetime,
+    ends_at: datetime,
+    place_id: int | None,
+    member_ids: set[int],
+    exclude_pk: int | None = None,
+) -> list[PlanningClash]:
+    """What a session planned at [starts_at, ends_at) would clash with, each session
+    once: the same place, or members already in another session then."""
+    overlapping = (
+        OutreachSession.objects.filter(
+            organisation=organisation, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .exclude(pk=exclude_pk)
+        .select_related("place")
+        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("first_name")))
+        .order_by("starts_at")
+    )
+    clashes = []
+    for session in overlapping:
+        names = [m.first_name or m.email for m in session.members.all() if m.pk in member_ids]
+        same_place = place_id is not None and session.place_id == place_id
+        if names or same_place:
+            clashes.append(PlanningClash(session, names, same_place))
+    return clashes

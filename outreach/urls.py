@@ -29,6 +29,7 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("agenda/", views.agenda, name="agenda"),
     path("sessions/new/", views.session_create, name="session_create"),
+    path("sessions/check/", views.session_check, name="session_check"),
     path("sessions/series/new/", views.series_create, name="series_create"),
     path("sessions/series/<int:pk>/", views.series_detail, name="series_detail"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),

@@ -21,10 +21,9 @@ from core.http import render_form, render_page
 from core.labels import user_label
 from core.time import PARIS, local_datetime
 from organisations.models import PLANNERS
-from organisations.tenancy import OrgRequest, member_required
+from organisations.tenancy import OrgRequest, get_for_org, member_required
 from outreach import ics, selectors, services
 from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
-from organisations.tenancy import get_for_org
 from outreach.models import OutreachSession, SessionSeries
 from territories import selectors as territory_selectors
 from territories.models import Place
@@ -191,6 +190,34 @@ def session_detail(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@member_required(PLANNERS)
+def session_check(request: OrgRequest) -> HttpResponse:
+    """The warnings of the planning form, as it changes (htmx): which sessions the one
+    being planned would clash with, before anything is saved."""
+    get = request.GET
+    day = _date_or_none(get.get("day"))
+    clashes: list = []
+    try:
+        start = time.fromisoformat(get.get("start_time", ""))
+        end = time.fromisoformat(get.get("end_time", ""))
+    except ValueError:
+        start = end = None
+    if day and start and end and end > start:
+        ids = {int(v) for v in [*get.getlist("members"), get.get("lead", "")] if v.isdigit()}
+        place = get.get("place", "")
+        editing = get.get("session", "")
+        clashes = selectors.planning_clashes(
+            organisation=request.organisation,
+            starts_at=local_datetime(day, start),
+            ends_at=local_datetime(day, end),
+            place_id=int(place) if place.isdigit() else None,
+            member_ids=ids,
+            exclude_pk=int(editing) if editing.isdigit() else None,
+        )
+    return render(request, "outreach/_planning_check.html", {"clashes": clashes})
+
+
+@require_GET
 @member_required()
 def series_detail(request: OrgRequest, pk: int) -> HttpResponse:
     series = get_for_org(SessionSeries.objects.select_related("territory", "place"), request, pk=pk)
@@ -318,8 +345,12 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The session has been updated."))
             return redirect(_session_url(session))
-    context = {"title": _("Change the session"), "cancel_url": _session_url(session)}
-    return render_form(request, "form_page.html", context, form=form)
+    context = {
+        "title": _("Change the session"),
+        "cancel_url": _session_url(session),
+        "editing": session,
+    }
+    return render_form(request, "outreach/session_form.html", context, form=form)
 
 
 @require_http_methods(["GET", "POST"])
