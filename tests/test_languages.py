@@ -19,20 +19,22 @@ from django.test import Client
 from django.utils import timezone
 
 from encounters.models import Encounter
-from outreach.models import Organisation, OutreachSession
+from organisations.models import Organisation
+from outreach.models import OutreachSession
 from territories.models import Partner, Place, Territory
 
 pytestmark = pytest.mark.django_db
 
 PO = Path(__file__).resolve().parent.parent / "locale/fr/LC_MESSAGES/django.po"
-ENGLISH_WORDS = re.compile(
-    r"\b(the|and|or|of|for|with|your|this|these|are|from|has|have|been|will|which|"
-    r"session|sessions|kind|partner|right|topic|save|cancel|edit|new|week|month|"
-    r"today|referral|referrals|pending|refusals)\b",
-    re.IGNORECASE,
-)
+_WORDS = (
+    "the and or of for with your this these are from has have been will which "
+    "session sessions kind partner right topic save cancel edit new week month "
+    "today referral referrals pending refusals"
+).split()
+# Lower case or capitalised: "ARE" or "RSA" are French acronyms, not English words.
+ENGLISH_WORDS = re.compile(r"\b(" + "|".join(w + "|" + w.capitalize() for w in _WORDS) + r")\b")
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_DATA = [ROOT / "outreach/demo.py", ROOT / "encounters/demo.py", ROOT / "encounters/rights.py"]
+DEMO_DATA = [ROOT / "demo/data.py", ROOT / "demo/encounters.py", ROOT / "encounters/rights.py"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{[^}]*\}\}|\{\w+\}|<[^>]+>|%%")
 
 

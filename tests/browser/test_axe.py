@@ -19,9 +19,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from encounters.models import Encounter
-from outreach.models import Membership, Organisation, OutreachSession, Role
+from organisations.models import Membership, Organisation, Role
+from outreach.models import OutreachSession
 from territories.models import Partner, Place, Territory
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,13 +11,10 @@ import pytest
 from django.utils import timezone
 
 from encounters.models import Encounter, NonTakeUpSignal, Referral
-from outreach.models import Role
-from tests.factories import (
-    MembershipFactory,
-    OutreachSessionFactory,
-    PartnerFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PartnerFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,15 +12,11 @@ import pytest
 from django.utils import timezone
 
 from encounters.models import NonTakeUpSignal, Referral, Right
-from outreach.models import Role
+from organisations.models import Role
 from territories.models import Partner
-from tests.factories import (
-    EncounterFactory,
-    OutreachSessionFactory,
-    PartnerFactory,
-    ReferralFactory,
-    TerritoryFactory,
-)
+from tests.encounters.factories import EncounterFactory, ReferralFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import PartnerFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from outreach.models import Role
-from tests.factories import OutreachSessionFactory, TerritoryFactory
+from organisations.models import Role
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from outreach.models import Role
-from tests.factories import (
-    MembershipFactory,
-    OutreachSessionFactory,
-    PlaceFactory,
-    TerritoryFactory,
-)
+from organisations.models import Role
+from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
 from tests.outreach.test_agenda import paris
+from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 

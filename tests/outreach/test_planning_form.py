@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import OutreachSession
-from tests.factories import PlaceFactory, TerritoryFactory
+from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 
