@@ -26,11 +26,41 @@ from territories.models import Partner, Place, Territory
 pytestmark = pytest.mark.django_db
 
 PO = Path(__file__).resolve().parent.parent / "locale/fr/LC_MESSAGES/django.po"
-_WORDS = (
-    "the and or of for with your this these are from has have been will which "
-    "session sessions kind partner right topic save cancel edit new week month "
-    "today referral referrals pending refusals"
-).split()
+_WORDS = [
+    "the",
+    "and",
+    "or",
+    "of",
+    "for",
+    "with",
+    "your",
+    "this",
+    "these",
+    "are",
+    "from",
+    "has",
+    "have",
+    "been",
+    "will",
+    "which",
+    "session",
+    "sessions",
+    "kind",
+    "partner",
+    "right",
+    "topic",
+    "save",
+    "cancel",
+    "edit",
+    "new",
+    "week",
+    "month",
+    "today",
+    "referral",
+    "referrals",
+    "pending",
+    "refusals",
+]
 # Lower case or capitalised: "ARE" or "RSA" are French acronyms, not English words.
 ENGLISH_WORDS = re.compile(r"\b(" + "|".join(w + "|" + w.capitalize() for w in _WORDS) + r")\b")
 ROOT = Path(__file__).resolve().parent.parent

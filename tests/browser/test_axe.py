@@ -72,13 +72,20 @@ def demo(db):
     prades = Organisation.objects.get(slug="evs-prades")
     now = timezone.now()
     planned = (
-        OutreachSession.objects.filter(organisation=prades, starts_at__gt=now, status="planned")
+        OutreachSession.objects.filter(
+            organisation=prades, starts_at__gt=now, status="planned", place__isnull=False
+        )
         .order_by("starts_at")
         .first()
     )
     done = (
         OutreachSession.objects.filter(organisation=prades, starts_at__lt=now, status="done")
         .order_by("-starts_at")
+        .first()
+    )
+    series_id = (
+        OutreachSession.objects.filter(organisation=prades, series__isnull=False)
+        .values_list("series_id", flat=True)
         .first()
     )
     territory = Territory.objects.get(organisation=prades, name="Prades")
@@ -100,6 +107,7 @@ def demo(db):
         "/sessions/series/new/",
         f"/sessions/{planned.pk}/",
         f"/sessions/{planned.pk}/edit/",
+        f"/sessions/series/{series_id}/",
         f"/sessions/{planned.pk}/cancel/",
         f"/sessions/{done.pk}/debrief/",
         f"/sessions/{planned.pk}/field/",
@@ -216,6 +224,17 @@ def _states(page, audit: Audit, label: str, planned) -> None:
         page.locator("main form [type=submit]").last.click()
         page.wait_for_load_state()
         audit.check(page, f"{label} {url} with errors")
+    # The planning form's warning of a clash, shown as the form changes (htmx).
+    page.goto("/sessions/new/")
+    start = timezone.localtime(planned.starts_at)
+    if planned.place_id:
+        page.select_option("#id_place", value=str(planned.place_id))
+    page.fill("#id_day", start.date().isoformat())
+    page.fill("#id_start_time", start.strftime("%H:%M"))
+    page.fill("#id_end_time", (start + timedelta(hours=1)).strftime("%H:%M"))
+    page.locator("#id_end_time").dispatch_event("change")
+    expect(page.locator("#planning-check li").first).to_be_visible()
+    audit.check(page, f"{label} planning form with a clash")
     # The anonymity guard's findings, highlighted in the note.
     page.goto(f"/sessions/{planned.pk}/encounters/new/")
     page.locator("textarea[name=note]").fill("Mme Martin, 06 12 34 56 78, 3 rue des Lilas")
