@@ -144,7 +144,11 @@ def _shoot(base: str) -> None:
             elif action == "open-account-menu":
                 page.click(".account-menu summary")
             elif action in ("field", "conversation", "identifying-note", "conversation-rows"):
-                page.click("text=Mode terrain")
+                # Today's session, or (on a day without one) the next from its page.
+                if not page.locator("main a:has-text('Mode terrain')").count():
+                    page.click("main a[href^='/sessions/']")
+                    page.wait_for_load_state("networkidle")
+                page.click("main a:has-text('Mode terrain')")
                 page.wait_for_load_state("networkidle")
                 if action != "field":
                     page.click("text=Nouvel échange")
