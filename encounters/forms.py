@@ -6,7 +6,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.forms import ScreenedTextMixin
 from encounters.models import (
@@ -32,14 +32,14 @@ class EncounterForm(ScreenedTextMixin, forms.ModelForm):
     screened_fields = ("note",)
 
     first_time = forms.TypedChoiceField(
-        label=_lazy("Met before?"),
-        choices=[(True, _lazy("First time")), (False, _lazy("Already met"))],
+        label=gettext_lazy("Met before?"),
+        choices=[(True, gettext_lazy("First time")), (False, gettext_lazy("Already met"))],
         coerce=_first_time,
         widget=forms.RadioSelect,
         initial=True,
     )
     topics = forms.MultipleChoiceField(
-        label=_lazy("Topics"),
+        label=gettext_lazy("Topics"),
         choices=Topic.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -82,7 +82,7 @@ class EncounterForm(ScreenedTextMixin, forms.ModelForm):
         if not return_cards:
             del self.fields["return_card_code"]
         else:
-            self.fields["return_card_code"].help_text = _lazy(
+            self.fields["return_card_code"].help_text = gettext_lazy(
                 "The code on the card handed to the person, or on the card they show."
             )
         if self.instance.pk:
@@ -109,14 +109,21 @@ class EncounterForm(ScreenedTextMixin, forms.ModelForm):
         }
 
 
+class RightChoiceField(forms.ModelChoiceField):
+    """A right by its short name, with its full name beside when that says more."""
+
+    def label_from_instance(self, obj: Right) -> str:
+        return obj.short_name if obj.name == obj.short_name else f"{obj.short_name} — {obj.name}"
+
+
 class SignalForm(forms.Form):
     """A non-take-up signal: a right and the reason. A row without a right is ignored."""
 
-    right = forms.ModelChoiceField(
-        label=_lazy("Right"), queryset=Right.objects.filter(is_active=True), required=False
+    right = RightChoiceField(
+        label=gettext_lazy("Right"), queryset=Right.objects.filter(is_active=True), required=False
     )
     reason = forms.ChoiceField(
-        label=_lazy("Reason"),
+        label=gettext_lazy("Reason"),
         choices=NonTakeUpReason.choices,
         initial=NonTakeUpReason.NON_KNOWLEDGE,
         required=False,
@@ -137,21 +144,23 @@ class ReferralForm(forms.Form):
     one is not known; for a topic or a right; with its outcome."""
 
     partner = forms.ModelChoiceField(
-        label=_lazy("Partner"), queryset=Partner.objects.none(), required=False
+        label=gettext_lazy("Partner"), queryset=Partner.objects.none(), required=False
     )
     partner_kind = forms.ChoiceField(
-        label=_lazy("or kind of partner"),
+        label=gettext_lazy("or kind of partner"),
         choices=[("", "—"), *Partner.Kind.choices],
         required=False,
     )
-    right = forms.ModelChoiceField(
-        label=_lazy("For a right"), queryset=Right.objects.filter(is_active=True), required=False
+    right = RightChoiceField(
+        label=gettext_lazy("For a right"),
+        queryset=Right.objects.filter(is_active=True),
+        required=False,
     )
     topic = forms.ChoiceField(
-        label=_lazy("or a topic"), choices=[("", "—"), *Topic.choices], required=False
+        label=gettext_lazy("or a topic"), choices=[("", "—"), *Topic.choices], required=False
     )
     outcome = forms.ChoiceField(
-        label=_lazy("Outcome"),
+        label=gettext_lazy("Outcome"),
         choices=ReferralOutcome.choices,
         initial=ReferralOutcome.PROPOSED,
         required=False,
@@ -250,7 +259,7 @@ def referral_formset(data=None, *, organisation, initial=None):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_lazy("Outcome"), choices=ReferralOutcome.choices)
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=ReferralOutcome.choices)
 
 
 class TapForm(forms.Form):

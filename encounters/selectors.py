@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from encounters.models import (
     CLOSED_OUTCOMES,
@@ -11,12 +14,58 @@ from encounters.models import (
     Encounter,
     EncounterChange,
     EncounterTopic,
+    NonTakeUpSignal,
     Referral,
+    Right,
     TapKind,
 )
 from organisations.models import Organisation
 from organisations.tenancy import OrgRequest, get_for_org
 from outreach.models import OutreachSession
+from territories.models import Partner
+
+CHIP_PARTNERS = 6
+CHIP_RIGHTS = 6
+RECENT_DAYS = 60
+
+
+def chip_partners(*, organisation: Organisation, session: OutreachSession) -> list[Partner]:
+    """The partners offered as one-tap chips in the conversation form: those this session
+    referred to, then the organisation's most used of the last weeks, then by name."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    used = {
+        row["partner"]: (row["in_session"], row["recent"])
+        for row in Referral.objects.filter(
+            organisation=organisation,
+            partner__isnull=False,
+            encounter__occurred_at__gte=min(since, session.starts_at),
+        )
+        .values("partner")
+        .annotate(
+            in_session=Count("pk", filter=Q(encounter__session=session)),
+            recent=Count("pk", filter=Q(encounter__occurred_at__gte=since)),
+        )
+    }
+    partners = list(
+        Partner.objects.filter(organisation=organisation, archived_at__isnull=True).order_by("name")
+    )
+    partners.sort(key=lambda p: tuple(-n for n in used.get(p.pk, (0, 0))))
+    return partners[:CHIP_PARTNERS]
+
+
+def chip_rights(*, organisation: Organisation) -> list[Right]:
+    """The rights offered as chips: the organisation's most signalled lately, then the
+    reference list's order."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    recent = dict(
+        NonTakeUpSignal.objects.filter(organisation=organisation, encounter__occurred_at__gte=since)
+        .values("right")
+        .annotate(n=Count("pk"))
+        .values_list("right", "n")
+    )
+    rights = list(Right.objects.filter(is_active=True))
+    rights.sort(key=lambda r: -recent.get(r.pk, 0))  # stable: the list's order breaks ties
+    return rights[:CHIP_RIGHTS]
 
 
 def tap_counts(*, session: OutreachSession, author: AbstractBaseUser) -> dict:

@@ -110,6 +110,29 @@ def _data(form, signals, referrals) -> services.EncounterData:
     )
 
 
+def _chips(org, session, signals, referrals) -> dict:
+    """One-tap choices for the first signal and referral rows (the organisation's usual
+    rights and partners), keeping the row's current value among them."""
+    rights = selectors.chip_rights(organisation=org)
+    partners = selectors.chip_partners(organisation=org, session=session)
+    right = signals.forms[0]["right"]
+    partner = referrals.forms[0]["partner"]
+    for chosen, chips, model in (
+        (right.value(), rights, right.field.queryset),
+        (partner.value(), partners, partner.field.queryset),
+    ):
+        if chosen and str(chosen) not in {str(c.pk) for c in chips}:
+            extra = model.filter(pk=chosen).first() if str(chosen).isdigit() else None
+            if extra:
+                chips.append(extra)
+    return {
+        "chip_rights": rights,
+        "chip_partners": partners,
+        "chip_right": str(right.value() or ""),
+        "chip_partner": str(partner.value() or ""),
+    }
+
+
 def _form_page(request, session, form, signals, referrals, **extra) -> HttpResponse:
     invalid = form.is_bound and not (
         form.is_valid() and signals.is_valid() and referrals.is_valid()
@@ -119,6 +142,7 @@ def _form_page(request, session, form, signals, referrals, **extra) -> HttpRespo
         "form": form,
         "signals": signals,
         "referrals": referrals,
+        **_chips(request.organisation, session, signals, referrals),
         "new_card_code": services.return_card_code_new(),
         **extra,
     }

@@ -82,6 +82,36 @@ class _PlanningForm(ScreenedTextMixin, forms.Form):
         members = planning_members(organisation=organisation)
         self.fields["lead"].queryset = members
         self.fields["members"].queryset = members
+        self._places_of_territory()
+
+    def _places_of_territory(self) -> None:
+        """Offer only the places of the chosen territory (and of the territories inside
+        it); a place of another territory is refused with a message that says so."""
+        key = self.add_prefix("territory")
+        chosen = self.data.get(key) if self.is_bound else self.initial.get("territory")
+        chosen = getattr(chosen, "pk", chosen)
+        if not chosen or not str(chosen).isdigit():
+            return
+        parents = dict(
+            Territory.objects.filter(organisation=self.organisation).values_list("pk", "parent_id")
+        )
+
+        def inside(pk: int | None) -> bool:
+            seen = set()
+            while pk is not None and pk not in seen:
+                if pk == int(chosen):
+                    return True
+                seen.add(pk)
+                pk = parents.get(pk)
+            return False
+
+        within = [pk for pk in parents if inside(pk)]
+        place = self.fields["place"]
+        place.queryset = place.queryset.filter(territory_id__in=within)
+        place.error_messages["invalid_choice"] = _(
+            "This place is not in the chosen territory: choose one of its places, or "
+            "change the territory."
+        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -9,12 +9,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.time import day_bounds, local_day
 from organisations.models import Membership, Organisation
 from organisations.tenancy import OrgRequest, get_for_org
-from outreach.models import CalendarFeed, OutreachSession, SessionAssignment, SessionStatus
-from territories.models import Territory
+from outreach.models import (
+    CalendarFeed,
+    OutreachSession,
+    SessionAssignment,
+    SessionSeries,
+    SessionStatus,
+)
+from territories.models import Territory, Weekday
 
 User = get_user_model()
 
@@ -28,6 +36,10 @@ class Conflicts:
 
     members: dict[int, set[int]] = field(default_factory=dict)
     places: set[int] = field(default_factory=set)
+    # Each clash once: (earlier id, later id) -> the members in both; and the pairs of
+    # sessions at the same place at the same time.
+    member_pairs: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+    place_pairs: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _overlaps(intervals: list[tuple]) -> list[tuple[int, int]]:
@@ -61,6 +73,7 @@ def agenda_conflicts(*, organisation: Organisation, start: datetime, end: dateti
     for intervals in by_place.values():
         for a, b in _overlaps(intervals):
             conflicts.places.update((a, b))
+            conflicts.place_pairs.append((a, b))
     by_user: dict[int, list] = {}
     for user_id, session_id, starts_at, ends_at in SessionAssignment.objects.filter(
         organisation=organisation, session__in=live
@@ -70,6 +83,7 @@ def agenda_conflicts(*, organisation: Organisation, start: datetime, end: dateti
         for a, b in _overlaps(intervals):
             conflicts.members.setdefault(a, set()).add(user_id)
             conflicts.members.setdefault(b, set()).add(user_id)
+            conflicts.member_pairs.setdefault((a, b), set()).add(user_id)
     return conflicts
 
 
@@ -185,3 +199,116 @@ def get_session_for_member(request: OrgRequest, pk: int) -> OutreachSession:
     return get_for_org(
         OutreachSession.objects.select_related("place", "territory", "series"), request, pk=pk
     )
+
+
+@dataclass
+class ConflictLine:
+    """One clash, listed once: the two sessions and who is in both (empty for a place)."""
+
+    first: OutreachSession
+    second: OutreachSession
+    names: list[str]
+
+    @property
+    def starts_at(self) -> datetime:
+        return max(self.first.starts_at, self.second.starts_at)
+
+
+def conflict_lines(
+    *, organisation: Organisation, conflicts: Conflicts, shown: list[OutreachSession]
+) -> tuple[list[ConflictLine], list[ConflictLine]]:
+    """The member and place clashes that touch a shown session, each pair once, in time
+    order. The other session of a pair may be outside the filters: fetched in one query."""
+    shown_ids = {s.pk for s in shown}
+    pairs = [p for p in conflicts.member_pairs if shown_ids & set(p)]
+    place_pairs = [p for p in conflicts.place_pairs if shown_ids & set(p)]
+    wanted = {pk for pair in (*pairs, *place_pairs) for pk in pair}
+    by_id = {s.pk: s for s in shown}
+    missing = wanted - by_id.keys()
+    if missing:
+        by_id.update(
+            (s.pk, s)
+            for s in OutreachSession.objects.filter(
+                organisation=organisation, pk__in=missing
+            ).select_related("place")
+        )
+    # Each member of a clash is in both sessions, so in the shown one's prefetched members.
+    names = {m.pk: m.first_name or m.email for s in shown for m in s.members.all()}
+
+    def line(pair: tuple[int, int], users: set[int]) -> ConflictLine:
+        first, second = sorted((by_id[pair[0]], by_id[pair[1]]), key=lambda s: s.starts_at)
+        return ConflictLine(first, second, sorted(names[u] for u in users))
+
+    members = sorted((line(p, conflicts.member_pairs[p]) for p in pairs), key=lambda c: c.starts_at)
+    places = sorted((line(p, set()) for p in place_pairs), key=lambda c: c.starts_at)
+    return members, places
+
+
+def series_rule(series: SessionSeries) -> str:
+    """The rule of a series in words: "Every week: Tuesday and Thursday, 09:00–12:00,
+    from 3 March to 30 June 2026" (day names and months from the active language)."""
+    days = [str(Weekday(d).label) for d in sorted(series.weekdays)]
+    joined = (
+        days[0]
+        if len(days) == 1
+        else _("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(days[:-1]),
+            "last": days[-1],
+        }
+    )
+    same_year = series.first_date.year == series.last_date.year
+    return _("Every week: %(days)s, %(start)s–%(end)s, from %(first)s to %(last)s") % {
+        "days": joined,
+        "start": series.start_time.strftime("%H:%M"),
+        "end": series.end_time.strftime("%H:%M"),
+        "first": date_format(series.first_date, "j F" if same_year else "j F Y"),
+        "last": date_format(series.last_date, "j F Y"),
+    }
+
+
+def series_sessions(*, series: SessionSeries) -> list[OutreachSession]:
+    return list(
+        OutreachSession.objects.filter(organisation_id=series.organisation_id, series=series)
+        .select_related("place")
+        .order_by("starts_at")
+    )
+
+
+@dataclass
+class PlanningClash:
+    """A session already planned that the proposed one would clash with."""
+
+    session: OutreachSession
+    names: list[str]  # members in both; empty when only the place is taken
+    same_place: bool
+
+
+def planning_clashes(
+    *,
+    organisation: Organisation,
+    starts_at: datetime,
+    ends_at: datetime,
+    place_id: int | None,
+    member_ids: set[int],
+    exclude_pk: int | None = None,
+) -> list[PlanningClash]:
+    """What a session planned at [starts_at, ends_at) would clash with, each session
+    once: the same place, or members already in another session then."""
+    overlapping = (
+        OutreachSession.objects.filter(
+            organisation=organisation, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .exclude(pk=exclude_pk)
+        .select_related("place")
+        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("first_name")))
+        .order_by("starts_at")
+    )
+    clashes = []
+    for session in overlapping:
+        names = [m.first_name or m.email for m in session.members.all() if m.pk in member_ids]
+        same_place = place_id is not None and session.place_id == place_id
+        if names or same_place:
+            clashes.append(PlanningClash(session, names, same_place))
+    return clashes

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisations.tenancy.organisation_context",
+                "outreach.navigation.nav_section",
             ],
             # {{ user|user_label }} everywhere without a {% load %}.
             "builtins": ["core.labels"],

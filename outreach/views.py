@@ -21,16 +21,60 @@ from core.http import render_form, render_page
 from core.labels import user_label
 from core.time import PARIS, local_datetime
 from organisations.models import PLANNERS
-from organisations.tenancy import OrgRequest, member_required
+from organisations.tenancy import OrgRequest, get_for_org, member_required
 from outreach import ics, selectors, services
 from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
-from outreach.models import OutreachSession
+from outreach.models import OutreachSession, SessionSeries
 from territories import selectors as territory_selectors
+from territories.models import Place
 
 
 def _posted(request: OrgRequest):
     """The POST data, even empty: an empty POST is a bound form that fails to validate."""
     return request.POST if request.method == "POST" else None
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _planning_initial(request: OrgRequest) -> dict[str, Any]:
+    """What a link or the territory drop-down passes to a planning form: "plan a session
+    here" from a place (?place=), the territory chosen so far, the values of a session
+    to repeat as a series (the session form sends itself here with GET)."""
+    initial: dict[str, Any] = {"lead": request.user.pk}
+    get = request.POST if request.POST.get("prefill") else request.GET
+    place_id = get.get("place")
+    if place_id and place_id.isdigit():
+        place = Place.objects.filter(
+            organisation=request.organisation, pk=place_id, archived_at__isnull=True
+        ).first()
+        if place:
+            initial.update(place=place.pk, territory=place.territory_id)
+    for name in ("kind", "territory", "start_time", "end_time", "lead", "objectives"):
+        if get.get(name):
+            initial[name] = get[name]
+    if get.getlist("members"):
+        initial["members"] = get.getlist("members")
+    return initial
+
+
+def _place_follows_territory(request: OrgRequest, form) -> None:
+    """Changing the territory refreshes the place drop-down with that territory's places
+    (htmx: the same page, GET with the form's values, only the place select swapped)."""
+    form.fields["territory"].widget.attrs.update(
+        {
+            "hx-get": request.path,
+            "hx-include": "closest form",
+            "hx-select": "#id_place",
+            "hx-target": "#id_place",
+            "hx-swap": "outerHTML",
+            "hx-trigger": "change",
+        }
+    )
 
 
 def _session_url(session: OutreachSession) -> str:
@@ -90,6 +134,9 @@ def agenda(request: OrgRequest) -> HttpResponse:
         clashing = conflicts.members.get(s.pk, set())
         s.conflicting_members = [user_label(m) for m in s.members.all() if m.pk in clashing]
         s.place_conflict = s.pk in conflicts.places
+    member_conflicts, place_conflicts = selectors.conflict_lines(
+        organisation=request.organisation, conflicts=conflicts, shown=sessions
+    )
     by_day = _by_day(sessions)
     if view == "week":
         days = [
@@ -113,8 +160,8 @@ def agenda(request: OrgRequest) -> HttpResponse:
         "last": after - timedelta(days=1),
         "days": days,
         "session_count": len(sessions),
-        "place_conflicts": [s for s in sessions if s.place_conflict],
-        "member_conflicts": [s for s in sessions if s.conflicting_members],
+        "member_conflicts": member_conflicts,
+        "place_conflicts": place_conflicts,
         "previous_url": link(previous),
         "next_url": link(following),
         "today_url": link(timezone.localdate()),
@@ -137,14 +184,57 @@ def session_detail(request: OrgRequest, pk: int) -> HttpResponse:
         and not services.debrief_locked_for(session, request.membership),
         "debrief_locked": services.debrief_locked_for(session, request.membership),
     }
+    if session.series_id:
+        context["series_rule"] = selectors.series_rule(session.series)
     return render(request, "outreach/session_detail.html", context)
+
+
+@require_GET
+@member_required(PLANNERS)
+def session_check(request: OrgRequest) -> HttpResponse:
+    """The warnings of the planning form, as it changes (htmx): which sessions the one
+    being planned would clash with, before anything is saved."""
+    get = request.GET
+    day = _date_or_none(get.get("day"))
+    clashes: list = []
+    try:
+        start = time.fromisoformat(get.get("start_time", ""))
+        end = time.fromisoformat(get.get("end_time", ""))
+    except ValueError:
+        start = end = None
+    if day and start and end and end > start:
+        ids = {int(v) for v in [*get.getlist("members"), get.get("lead", "")] if v.isdigit()}
+        place = get.get("place", "")
+        editing = get.get("session", "")
+        clashes = selectors.planning_clashes(
+            organisation=request.organisation,
+            starts_at=local_datetime(day, start),
+            ends_at=local_datetime(day, end),
+            place_id=int(place) if place.isdigit() else None,
+            member_ids=ids,
+            exclude_pk=int(editing) if editing.isdigit() else None,
+        )
+    return render(request, "outreach/_planning_check.html", {"clashes": clashes})
+
+
+@require_GET
+@member_required()
+def series_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    series = get_for_org(SessionSeries.objects.select_related("territory", "place"), request, pk=pk)
+    context = {
+        "series": series,
+        "rule": selectors.series_rule(series),
+        "sessions": selectors.series_sessions(series=series),
+    }
+    return render(request, "outreach/series_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required(PLANNERS)
 def session_create(request: OrgRequest) -> HttpResponse:
-    initial = {"day": request.GET.get("day") or timezone.localdate(), "lead": request.user.pk}
+    initial = {"day": request.GET.get("day") or timezone.localdate(), **_planning_initial(request)}
     form = SessionForm(_posted(request), organisation=request.organisation, initial=initial)
+    _place_follows_territory(request, form)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.datetimes()
         data = form.cleaned_data
@@ -166,17 +256,21 @@ def session_create(request: OrgRequest) -> HttpResponse:
             messages.success(request, _("The session has been planned."))
             return redirect(_session_url(session))
     context = {"title": _("Plan a session"), "cancel_url": reverse("agenda")}
-    return render_form(request, "form_page.html", context, form=form)
+    return render_form(request, "outreach/session_form.html", context, form=form)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required(PLANNERS)
 def series_create(request: OrgRequest) -> HttpResponse:
-    form = SeriesForm(
-        _posted(request),
-        organisation=request.organisation,
-        initial={"first_date": timezone.localdate(), "lead": request.user.pk},
-    )
+    initial = _planning_initial(request)
+    prefill = request.method == "POST" and request.POST.get("prefill") == "1"
+    day = _date_or_none((request.POST if prefill else request.GET).get("day"))
+    initial["first_date"] = day or timezone.localdate()
+    if day:  # a session repeated: the same weekday
+        initial["weekdays"] = [day.weekday()]
+    data = None if prefill else _posted(request)
+    form = SeriesForm(data, organisation=request.organisation, initial=initial)
+    _place_follows_territory(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -212,8 +306,12 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
         _posted(request),
         organisation=request.organisation,
         session=session,
-        initial=SessionForm.initial_for(session),
+        initial={
+            **SessionForm.initial_for(session),
+            **({"territory": request.GET["territory"]} if request.GET.get("territory") else {}),
+        },
     )
+    _place_follows_territory(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         starts_at, ends_at = form.datetimes()
@@ -247,8 +345,12 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The session has been updated."))
             return redirect(_session_url(session))
-    context = {"title": _("Change the session"), "cancel_url": _session_url(session)}
-    return render_form(request, "form_page.html", context, form=form)
+    context = {
+        "title": _("Change the session"),
+        "cancel_url": _session_url(session),
+        "editing": session,
+    }
+    return render_form(request, "outreach/session_form.html", context, form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,6 +409,8 @@ def _feeds_page(request: OrgRequest, new_url: str = "", new_scope: str = "") -> 
     context = {
         "feeds": feeds,
         "new_url": new_url,
+        # Calendar apps subscribe to webcal:// links (the same URL, another scheme).
+        "webcal_url": "webcal://" + new_url.split("://", 1)[-1] if new_url else "",
         "new_scope": new_scope,
         "can_plan": request.membership.role in PLANNERS,
     }

@@ -43,6 +43,8 @@ PAGES: list[tuple[str, str, str, str | None]] = [
     ("16-dashboard", "direction@prades.demo", "/dashboard/?period=year", None),
     ("17-dashboard-charts", "direction@prades.demo", "/dashboard/?period=year", "scroll-charts"),
     ("18-monthly-report", "direction@prades.demo", "report:previous-month", None),
+    ("19-account-menu", "coordination@prades.demo", "/", "open-account-menu"),
+    ("20-conversation-signal-referral", "benevole@prades.demo", "/today/", "conversation-rows"),
 ]
 EXTRA = os.environ.get("SCREENSHOT_PAGES", "")  # "name=user=path;..." for later pages
 
@@ -139,12 +141,21 @@ def _shoot(base: str) -> None:
                 page.click("main button[type=submit].primary")
             elif action == "open-org-menu":
                 page.click(".org-menu summary")
-            elif action in ("field", "conversation", "identifying-note"):
-                page.click("text=Mode terrain")
+            elif action == "open-account-menu":
+                page.click(".account-menu summary")
+            elif action in ("field", "conversation", "identifying-note", "conversation-rows"):
+                # Today's session, or (on a day without one) the next from its page.
+                if not page.locator("main a:has-text('Mode terrain')").count():
+                    page.click("main a[href^='/sessions/']")
+                    page.wait_for_load_state("networkidle")
+                page.click("main a:has-text('Mode terrain')")
                 page.wait_for_load_state("networkidle")
                 if action != "field":
                     page.click("text=Nouvel échange")
                     page.wait_for_load_state("networkidle")
+                if action == "conversation-rows":
+                    page.click("details.rows > summary")
+                    page.locator("details.rows > summary").first.scroll_into_view_if_needed()
                 if action == "identifying-note":
                     page.fill("textarea[name=note]", "Mme Garcia, joignable au 06 12 34 56 78.")
                     page.click("main button[type=submit].primary")

@@ -54,10 +54,12 @@ def test_log_a_conversation_with_a_referral_and_a_signal(login, field, org):
     page = _open_field(login, user, session)
     page.get_by_role("link", name=re.compile("Nouvel échange")).click()
     _fill_conversation(page)
-    page.get_by_text("Signaux de non-recours").click()
-    page.locator("#id_signals-0-right").select_option(label="Chèque énergie")
-    page.get_by_text("Orientations", exact=True).click()
-    page.locator("#id_referrals-0-partner").select_option(label="CCAS de Prades")
+    page.get_by_text("Signal de non-recours et orientation").click()
+    # A right outside the usual ones: in the other rows, named beside its acronym.
+    page.get_by_text("Autres signaux et orientations").click()
+    page.locator("#id_signals-1-right").select_option(label="Chèque énergie")
+    # The partner: one tap on its chip.
+    page.get_by_role("radio", name="CCAS de Prades").check()
     page.get_by_role("button", name="Enregistrer l’échange").click()
     expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/field/$"))
     expect(page.get_by_text("Échange enregistré.")).to_be_visible()

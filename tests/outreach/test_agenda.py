@@ -175,9 +175,34 @@ def test_conflicts_member_in_two_places_and_place_booked_twice(coordinator_clien
     )
     page = coordinator_client.get(reverse("agenda")).content.decode()
     assert "Conflits à vérifier" in page
-    assert page.count("Jordi est sur deux actions à la fois") == 2
+    # Each clash once, with both sessions linked and the day in words.
+    assert page.count("Jordi est sur deux actions à la fois le mardi 24 mars à 10:00") == 1
     assert "Anna est sur deux actions" not in page
-    assert page.count("Marché du mardi est réservé deux fois") == 2
+    assert page.count("Le lieu « Marché du mardi » est réservé deux fois le mardi 24 mars") == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_members_in_the_same_clash_make_one_plural_line(coordinator_client, org):
+    territory = TerritoryFactory(organisation=org)
+    jordi = MembershipFactory(organisation=org, user__first_name="Jordi").user
+    marion = MembershipFactory(organisation=org, user__first_name="Marion").user
+    for hour in (9, 10):
+        OutreachSessionFactory(
+            territory=territory,
+            starts_at=paris(2026, 3, 24, hour),
+            ends_at=paris(2026, 3, 24, hour + 2),
+            members=[jordi, marion],
+        )
+    page = coordinator_client.get(reverse("agenda")).content.decode()
+    assert page.count("Jordi, Marion sont sur deux actions à la fois") == 1
+    assert "est sur deux actions" not in page
+
+
+def test_a_week_across_two_years_names_both(coordinator_client):
+    page = coordinator_client.get(reverse("agenda") + "?date=2026-12-30").content.decode()
+    assert "Semaine du 28 décembre 2026 au 3 janvier 2027" in page
+    page = coordinator_client.get(reverse("agenda") + "?date=2026-03-25").content.decode()
+    assert "Semaine du 23 mars au 29 mars 2026" in page
 
 
 @time_machine.travel(NOW, tick=False)

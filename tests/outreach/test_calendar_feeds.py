@@ -139,3 +139,14 @@ def test_member_feed_and_organisation_feed_are_separate(member_client, org):
     assert page.count("Un lien est actif depuis") == 2
     volunteer = member_client(Role.VOLUNTEER)
     assert volunteer.post(reverse("org_calendar_feed_renew")).status_code == 403
+
+
+def test_the_new_link_comes_with_a_copy_button_and_a_webcal_link(volunteer_client):
+    page = volunteer_client.post(reverse("calendar_feed_renew")).content.decode()
+    url = re.search(r'value="http://(testserver/calendar/feed/[^"]+\.ics)"', page).group(1)
+    assert f'href="webcal://{url}"' in page
+    assert 'data-copy="#feed-url"' in page
+    assert "Copier le lien" in page
+    # Once shown, never again: the page reloaded has neither.
+    again = volunteer_client.get(reverse("calendar_feeds")).content.decode()
+    assert "webcal://" not in again and "data-copy" not in again

@@ -533,3 +533,31 @@ def test_coordinator_home_lists_the_organisations_day(coordinator_client, org, o
     assert "Aujourd’hui dans l’organisation" in page
     assert "Prades" in page and "Ailleurs" not in page
     assert "territoires" in page  # the directory tiles are still there
+
+
+def test_the_cancel_scope_is_a_fieldset_with_labelled_radios(coordinator_client, org):
+    series, _count = _series(org)
+    session = OutreachSession.objects.filter(series=series).first()
+    page = coordinator_client.get(reverse("session_cancel", args=[session.pk])).content.decode()
+    assert 'for=""' not in page
+    fieldset = page.split("<fieldset>")[1].split("</fieldset>")[0]
+    assert "<legend>Annuler" in fieldset
+    assert fieldset.count('type="radio"') == 2
+    assert '<label for="id_scope_0">' in fieldset
+
+
+def test_a_session_shows_its_series_rule_in_words_and_links_to_it(coordinator_client, org):
+    series, count = _series(org, first_date=date(2026, 12, 1), last_date=date(2027, 1, 31))
+    session = OutreachSession.objects.filter(series=series).first()
+    page = coordinator_client.get(reverse("session_detail", args=[session.pk])).content.decode()
+    rule = "Chaque semaine : mardi et jeudi, 09:00–12:00, du 1 décembre 2026 au 31 janvier 2027"
+    assert rule in page
+    assert f'href="/sessions/series/{series.pk}/"' in page
+    series_page = coordinator_client.get(f"/sessions/series/{series.pk}/").content.decode()
+    assert rule in series_page
+    assert series_page.count('<li><a href="/sessions/') == count
+
+
+def test_another_organisation_s_series_answers_404(member_client, org, other_org):
+    series, _count = _series(other_org)
+    assert member_client().get(f"/sessions/series/{series.pk}/").status_code == 404
