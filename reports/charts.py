@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.suppression import Cell, SuppressedTable, displayed, hidden_label
+from reports.suppression import Cell, SuppressedTable, displayed, legend
 from reports.tables import Table
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -76,9 +76,7 @@ def _ids(slug: str) -> tuple[str, str, str]:
 def _masked_note(table: SuppressedTable) -> str:
     if table.threshold is None or not table.hidden_count:
         return ""
-    return " " + _("Counts shown as “%(label)s” are masked so that no one can be recognised.") % {
-        "label": hidden_label(table.threshold)
-    }
+    return " " + legend(table.threshold)
 
 
 def pair(label: str, value: str) -> str:
@@ -185,7 +183,7 @@ def bar_chart(
     phone, the value written at the bar's end."""
     t = displayed(table)
     if column == "total" and t.rows and t.rows[0].total is not None:
-        column_name = _("Total")
+        column_name = _("all together")
         cells = [row.total for row in t.rows]
     else:
         column = 0 if column == "total" else column
@@ -308,7 +306,7 @@ def line_chart(
     for j, name in enumerate(t.columns):
         if j % every == 0:
             body.append(
-                _text(x_of(j), bottom + 16, _shorten(name, 9), size=SMALL, text_anchor="middle")
+                _text(x_of(j), bottom + 16, _shorten(name, 10), size=SMALL, text_anchor="middle")
             )
     masked_points = 0
     for s, row in enumerate(t.rows):
@@ -463,8 +461,10 @@ def chart_for(table: Table | SuppressedTable, *, slug: str, with_data: bool = Tr
     if t.chart == "funnel":
         return funnel_chart(t, slug=slug, with_data=with_data)
     if t.chart == "bar":
-        # Several columns: the rows' totals sum them up (one bar per column would hide
-        # all but the first).
-        column = "total" if len(t.columns) > 1 else 0
+        # One measure per chart: the table's main column, or the rows' totals where every
+        # column counts the same thing (signals by reason) and the table shows them.
+        column = t.chart_column
+        if column == "total" and not t.show_row_totals:
+            column = 0
         return bar_chart(t, column=column, slug=slug, with_data=with_data)
     return mark_safe("")

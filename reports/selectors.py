@@ -296,6 +296,11 @@ def conversations_by_place(scope: Scope) -> Table:
         row_header=_("Place"),
         columns=[_("Encounters"), _("Hours in the field"), _("Encounters per 10 h")],
         chart="bar",
+        adds_up="columns",
+        kinds=["people", "activity", "rate"],
+        rates={2: 0},
+        chart_column=2,
+        name="places",
     )
     rows = []
     for pk in {*hours, *counts}:
@@ -331,6 +336,7 @@ def conversations_by_hour(scope: Scope) -> Table:
         row_header=_("Hour"),
         columns=[_("Encounters")],
         chart="bar",
+        name="hours",
     )
     if counts:
         for hour in range(min(counts), max(counts) + 1):
@@ -359,6 +365,7 @@ def topics(scope: Scope) -> Table:
         description=_("How many encounters touched on each topic (one encounter, several topics)."),
         row_header=_("Topic"),
         columns=[_("Encounters")],
+        name="topics",
     )
     for value, label in sorted(Topic.choices, key=lambda c: -counts.get(c[0], 0)):
         if counts.get(value):
@@ -393,6 +400,8 @@ def signals_by_right_and_reason(scope: Scope) -> Table:
         row_header=_("Right"),
         columns=[str(label) for label in NonTakeUpReason.labels],
         totals=True,
+        chart_column="total",
+        name="signals",
     )
     for right in rights:
         table.add_row(right.short_name, [cells[right.pk].get(r, 0) for r in NonTakeUpReason.values])
@@ -429,8 +438,9 @@ def signals_by_month(scope: Scope) -> Table:
         title=_("Non-take-up signals by month"),
         description=_("Number of non-take-up signals each month, by reason."),
         row_header=_("Reason"),
-        columns=[date_format(m, "M Y") for m in months],
+        columns=[month_label(m) for m in months],
         chart="line",
+        name="signals_by_month",
     )
     for reason, label in NonTakeUpReason.choices:
         table.add_row(str(label), [cells[reason].get(m, 0) for m in months])
@@ -470,6 +480,8 @@ def referrals_by_partner(scope: Scope) -> Table:
         row_header=_("Partner"),
         columns=[str(label) for label in ReferralOutcome.labels],
         totals=True,
+        chart_column="total",
+        name="partners",
     )
     rows = []
     for key, outcomes in cells.items():
@@ -509,10 +521,13 @@ def referral_funnel(scope: Scope) -> Table:
         row_header=_("Step"),
         columns=[_("Referrals")],
         chart="funnel",
+        # The steps are nested (done is part of accepted), not parts of a whole.
+        adds_up="none",
+        name="funnel",
     )
-    table.add_row(_("Proposed"), [row["proposed"]])
-    table.add_row(_("Accepted"), [row["accepted"]])
-    table.add_row(_("Done"), [row["done"]])
+    table.add_row(_("Proposed"), [row["proposed"]], "proposed")
+    table.add_row(_("Accepted"), [row["accepted"]], "accepted")
+    table.add_row(_("Done"), [row["done"]], "done")
     return table
 
 
@@ -555,6 +570,11 @@ def by_territory(scope: Scope) -> Table:
         row_header=_("Territory"),
         columns=[_("Sessions"), _("Encounters"), _("Signals"), _("Referrals")],
         totals=True,
+        # Four measures: each column adds up, a row never does.
+        adds_up="columns",
+        kinds=["activity", "people", "people", "people"],
+        chart_column=1,
+        name="territories",
     )
     for pk in sorted({*sessions, *encounters}, key=lambda pk: names.get(pk, "")):
         n, s, r = encounters.get(pk, (0, 0, 0))
@@ -571,10 +591,22 @@ def key_figures_table(scope: Scope, compare: list[tuple[str, Scope]]) -> Table:
         row_header=_("Figure"),
         columns=[scope.period.label] + [label for label, _other in compare],
         chart="none",
+        adds_up="none",
+        activity_rows=ACTIVITY_FIGURES,
+        name="key",
     )
     for key, label in headline_labels():
-        table.add_row(str(label), [round(f[key]) for f in figures])
+        table.add_row(str(label), [round(f[key]) for f in figures], key)
     return table
+
+
+# The key figures that count activity, not people (sessions held, hours in the field).
+ACTIVITY_FIGURES = (0, 1)
+
+
+def month_label(day) -> str:
+    """A month as the locale abbreviates it: "juil. 2026", "July 2026" (Django's "N")."""
+    return date_format(day, "N Y")
 
 
 def headline_labels() -> list[tuple[str, str]]:

@@ -84,7 +84,10 @@ def test_signals_by_right_and_reason(field):
 def test_signals_by_month(field):
     year = Scope((field["org"].pk,), Period.year(date(2026, 1, 1)))
     table = selectors.signals_by_month(year)
-    assert len(table.columns) == 12 and table.columns[2] == "Mar 2026"
+    assert len(table.columns) == 12 and table.columns[2] == "mars 2026"
+    # Month names from the locale: never "Jui" for both June and July.
+    assert table.columns[5:8] == ["juin 2026", "juil. 2026", "août 2026"]
+    assert table.columns[0] == "jan. 2026"
     by_reason = {row.label.split(" ")[0]: row.values for row in table.rows}
     assert by_reason["Non-demande"][2] == 2 and by_reason["Non-connaissance"][2] == 1
     assert by_reason["Non-réception"][3] == 1
@@ -95,7 +98,7 @@ def test_signals_by_month_of_a_period_starting_mid_month(field):
     # 31 March to 30 April: the 31 March signal counts in a "Mar 2026" column.
     scope = Scope((field["org"].pk,), Period.custom(date(2026, 3, 31), date(2026, 4, 30)))
     table = selectors.signals_by_month(scope)
-    assert table.columns == ["Mar 2026", "Avr 2026"]
+    assert table.columns == ["mars 2026", "avr. 2026"]
     by_reason = {row.label.split(" ")[0]: row.values for row in table.rows}
     assert by_reason["Non-demande"] == [1, 0]
     assert by_reason["Non-réception"] == [0, 1]
