@@ -17,12 +17,13 @@ as statistical offices do ("secret statistique"):
   table and a column total of the territories'). ``protect`` takes the tables of a whole
   report and the links between them, and masks until no hidden count is pinned down by
   everything published together: each row, column and link is an equation, each masked
-  count has the bounds its mark gives it ([1, N - 1] for "< N", anything for "s"), and
+  count has the bounds its mark gives it ([1, N - 1] for "< N", at least 1 for "s"), and
   an exact linear-algebra check then a linear-programming check of every masked count's
-  bounds (``audit``) must leave each of them at least two possible values. Where only a
-  zero is left to mask (three small counts that must add up), the zero is masked as "s";
-  where nothing is left at all, a small count itself shows "s": that is why "s" claims
-  nothing about its value, and why "< N" is only ever written on a count from 1 to N - 1.
+  bounds (``audit``) must leave each of them at least two possible values. Where nothing
+  is left to mask and the marks' own bounds still pin a count (two "< 3" adding up to a
+  "< 3": 1 + 1 = 2), a small count itself shows "s": that is why "s" claims nothing about
+  its value, and why "< N" is only ever written on a count from 1 to N - 1. Zeros are
+  always shown.
 
 Before masking, ``group_small`` gathers the small categories of a table into one
 "Others" row, so that one line is masked instead of many.
@@ -334,15 +335,8 @@ class _Suppressor:
             if key in self.protected and key not in self.hidden and self.value(key) > 0
         ]
 
-    def mask_one_in(self, equations: list[Equation], *, zeros: bool = False) -> bool:
+    def mask_one_in(self, equations: list[Equation]) -> bool:
         options = {key for equation in equations for key in self.candidates(equation)}
-        if not options and zeros:
-            options = {
-                key
-                for equation in equations
-                for key in equation.members
-                if key in self.protected and key not in self.hidden and self.values[key] == 0
-            }
         if not options:
             return False
         self.hidden[min(options, key=self.cost)] = SECONDARY
@@ -398,12 +392,7 @@ class _Suppressor:
             # Mask one more figure next to the first pinned one (or, when its equations
             # have nothing left to mask, anywhere near masked figures), then settle again.
             near = [equation for equation in self.equations if self.hidden_in(equation)]
-            if not (
-                self.mask_one_in(self.equations_of[pinned[0]])
-                or self.mask_one_in(near)
-                or self.mask_one_in(self.equations_of[pinned[0]], zeros=True)
-                or self.mask_one_in(near, zeros=True)
-            ):
+            if not (self.mask_one_in(self.equations_of[pinned[0]]) or self.mask_one_in(near)):
                 # Everything is masked, and the marks' own bounds still pin a count (two
                 # "< 3" making a "< 3": 1 + 1 = 2). Then a small count takes the mark
                 # that says nothing of its value, "s".
@@ -459,8 +448,8 @@ def determined(equations: list[Equation], hidden: set[Key] | dict) -> list[Key]:
 
 
 def prior_bounds(reason: Reason, threshold: int) -> tuple[int, float]:
-    """What a mark alone tells: "< N" is 1 to N - 1, "s" anything (zero included)."""
-    return (1, threshold - 1) if reason == PRIMARY else (0, math.inf)
+    """What a mark alone tells: "< N" is 1 to N - 1, "s" at least 1 (zeros are shown)."""
+    return (1, threshold - 1) if reason == PRIMARY else (1, math.inf)
 
 
 def bounds(

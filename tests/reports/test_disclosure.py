@@ -1,7 +1,7 @@
 """Whole reports, audited as an outsider would read them: nothing hidden can be pinned.
 
 The attacker knows every figure a report publishes (key figures, every table, their
-totals, the charts), what each mark means ("< 11" is 1 to 10, "s" any other value) and
+totals, the charts), what each mark means ("< 11" is 1 to 10, "s" at least 1: zeros are shown) and
 how the tables relate (the month's encounters are the places' total, the territories'
 total, conversations + on-site help...). For each hidden count, an integer programme
 (SciPy's MILP, exact on integers, written apart from the suppression code's linear
@@ -148,8 +148,8 @@ def pinned(tables: list[SuppressedTable], threshold: int) -> list[tuple]:
             rhs.append(-constant)
         else:
             assert constant == 0, f"a relation that does not hold: {rel}"
-    # "< N" is 1 to N - 1; "s" says nothing (the legend says so: it may even be a zero).
-    low = [1 if published[k].reason == "primary" else 0 for k in hidden]
+    # "< N" is 1 to N - 1; "s" is at least 1, since zeros are always shown.
+    low = [1 for k in hidden]
     high = [threshold - 1 if published[k].reason == "primary" else np.inf for k in hidden]
     constraints = [LinearConstraint(np.array(rows), rhs, rhs)] if rows else []
     found = []
