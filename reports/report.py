@@ -21,6 +21,27 @@ def report_period(kind: str, start: date) -> Period:
     return Period.month(start) if kind == Report.Kind.MONTH else Period.year(start)
 
 
+def federation_tables(organisations: list[Organisation], period: Period) -> list[Table]:
+    """Figures across organisations: each one side by side (a row each, the whole as the
+    columns' totals), then the report of them all together."""
+    table = Table(
+        title=_("Organisations side by side"),
+        description=_("The main counts of each organisation; the totals are the whole."),
+        row_header=_("Organisation"),
+        columns=[str(label) for _key, label in selectors.headline_labels()],
+        totals=True,
+        adds_up="columns",
+        kinds=["activity" if n in selectors.ACTIVITY_FIGURES else "people" for n in range(10)],
+        chart_column=3,  # conversations
+        name="organisations",
+    )
+    keys = [key for key, _label in selectors.headline_labels()]
+    for organisation in organisations:
+        figures = selectors.headline(Scope((organisation.pk,), period))
+        table.add_row(organisation.name, [round(figures[key]) for key in keys])
+    return [table, *report_tables(tuple(o.pk for o in organisations), period)]
+
+
 def report_tables(organisation_ids: tuple[int, ...], period: Period) -> list[Table]:
     """The figures of a report, live from the database."""
     scope = Scope(organisation_ids, period)
@@ -28,6 +49,11 @@ def report_tables(organisation_ids: tuple[int, ...], period: Period) -> list[Tab
         compare = [
             (_("Previous month"), scope.with_period(period.previous())),
             (_("Same month last year"), scope.with_period(period.same_last_year())),
+        ]
+    elif period.kind == "quarter":
+        compare = [
+            (_("Previous quarter"), scope.with_period(period.previous())),
+            (_("Same quarter last year"), scope.with_period(period.same_last_year())),
         ]
     else:
         compare = [(_("Previous year"), scope.with_period(period.previous()))]
@@ -207,6 +233,10 @@ def report_links(tables: list[Table]) -> list[Equation]:
         done = ReferralOutcome.values.index(ReferralOutcome.DONE)
         link(cell("funnel", "done"), total("partners", done))
         link(cell("funnel", "accepted"), total("partners", accepted), total("partners", done))
+    # Figures across organisations: the whole is the sum of the organisations.
+    if "organisations" in at and "key" in at:
+        for j, (name, _label) in enumerate(selectors.headline_labels()):
+            link(cell("key", name), total("organisations", j))
     # Each period of the key figures: conversations + on-site help = first + already met.
     if "key" in at:
         key = tables[at["key"]]

@@ -24,11 +24,11 @@ from reports.charts import chart_for, data_table
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
 from reports.report import (
+    federation_tables,
     federation_threshold,
     for_outsiders,
     report_figures,
     report_period,
-    report_tables,
 )
 from reports.suppression import legend, masked_summary
 
@@ -262,25 +262,121 @@ def _federation_ids(request: OrgRequest) -> tuple[int, ...] | None:
     return ids if len(ids) > 1 else None
 
 
-@require_GET
-@member_required({Role.MANAGER})
-def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+FEDERATION_KINDS = ("month", "quarter", "year")
+
+
+def _federation_period(kind: str, key: str) -> Period:
+    """ "month"/"2026-11", "quarter"/"2026-Q4", "year"/"2026" → the period; else 404."""
+    try:
+        if kind == "quarter":
+            year, quarter = key.split("-Q")
+            if not 1 <= int(quarter) <= 4:
+                raise ValueError
+            return Period.quarter(date(int(year), 3 * int(quarter) - 2, 1))
+        kind, start = parse_period(kind, key)
+        return report_period(kind, start)
+    except ValueError:
+        raise Http404 from None
+
+
+def federation_key(period: Period) -> str:
+    if period.kind == "quarter":
+        return f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
+    return period_key(period.kind, period.start)
+
+
+def _federation(request: OrgRequest, kind: str, key: str):
     ids = _federation_ids(request)
     if ids is None:
         raise PermissionDenied
-    kind, start = parse_period(kind, key)
-    period = report_period(kind, start)
-    threshold = federation_threshold(
-        [m.organisation for m in request.memberships if m.organisation_id in ids]
+    period = _federation_period(kind, key)
+    organisations = sorted(
+        (m.organisation for m in request.memberships if m.organisation_id in ids),
+        key=lambda o: o.name,
     )
-    tables = for_outsiders(report_tables(ids, period), threshold)
-    names = sorted(m.organisation.name for m in request.memberships if m.organisation_id in ids)
+    threshold = federation_threshold(organisations)
+    tables = for_outsiders(federation_tables(organisations, period), threshold)
+    return period, organisations, threshold, tables
+
+
+def _federation_header(period: Period, organisations: list, tables: list) -> list:
+    lines = [
+        (_("Organisations"), ", ".join(o.name for o in organisations)),
+        (_("Period"), period.label),
+        (_("Status"), _("figures across organisations, live: no report validates them")),
+    ]
+    summary = masked_summary(tables)
+    if summary:
+        lines.append((_("Masked figures"), summary))
+    return lines
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def federation_home(request: OrgRequest) -> HttpResponse:
+    """The last ended month, compared across organisations."""
+    if _federation_ids(request) is None:
+        raise PermissionDenied
+    last = Period.month(timezone.localdate()).previous()
+    return redirect("federation_report", "month", federation_key(last))
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+    period, organisations, threshold, tables = _federation(request, kind, key)
+    today = timezone.localdate()
+    key = federation_key(period)
     context = {
         "period": period,
-        "names": names,
+        "names": [o.name for o in organisations],
         "sections": [_section(t, f"fed-{n}") for n, t in enumerate(tables, 1)],
         "threshold": threshold,
         "legend": legend(threshold),
         "masked_summary": masked_summary(tables),
+        # Month / quarter / year of the same day, and the periods around this one.
+        "kinds": [
+            (
+                label,
+                reverse("federation_report", args=[k, federation_key(Period.of(k, period.start))]),
+                k == period.kind,
+            )
+            for k, label in zip(
+                FEDERATION_KINDS, (_("Month"), _("Quarter"), _("Year")), strict=True
+            )
+        ],
+        "previous": reverse(
+            "federation_report", args=[period.kind, federation_key(period.previous())]
+        ),
+        "next": reverse(
+            "federation_report",
+            args=[period.kind, federation_key(Period.of(period.kind, period.end))],
+        )
+        if period.end <= today
+        else None,
+        "downloads": [
+            (fmt.upper(), reverse("federation_download", args=[period.kind, key, fmt]))
+            for fmt in FORMATS
+        ],
     }
     return render(request, "reports/federation_report.html", context)
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def federation_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    period, organisations, _threshold, tables = _federation(request, kind, key)
+    header = _federation_header(period, organisations, tables)
+    title = _("Figures across organisations")
+    if fmt == "pdf":
+        content = exports.to_pdf(tables, organisation=title, period=period.label, header=header)
+    elif fmt == "xlsx":
+        content = exports.to_xlsx(tables, title=f"{title} — {period.label}", header=header)
+    else:
+        content = exports.to_csv(tables, header=header)
+    name = f"terrain-federation-{federation_key(period)}.{fmt}"
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
