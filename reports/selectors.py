@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncMonth
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -310,6 +310,54 @@ def conversations_by_place(scope: Scope) -> Table:
         rows.append((names.get(pk, _("No fixed place")), n, round(h), rate))
     for label, n, h, rate in sorted(rows, key=lambda r: (-r[1], r[0])):
         table.add_row(label, [n, h, rate])
+    return table
+
+
+def encounters_by_weekday_and_hour(scope: Scope) -> Table:
+    """When to stand: encounters by day of the week and hour of the day, Paris time.
+
+    On the rollups, from the daily hour counts (the monthly ones have no weekday): one
+    GROUP BY over a few rows a day, whatever the number of encounters."""
+    if _use_rollups(scope):
+        counted = (
+            DailyHour.objects.using(reporting_db())
+            .filter(_rollup_filter(scope, scope.period.start, scope.period.end))
+            .annotate(weekday=ExtractIsoWeekDay("day"))
+            .values("weekday", "hour")
+            .annotate(n=Sum("encounters"))
+            .values_list("weekday", "hour", "n")
+            .order_by()
+        )
+    else:
+        counted = (
+            _encounters(scope)
+            .annotate(
+                weekday=ExtractIsoWeekDay("occurred_at", tzinfo=PARIS),
+                hour=ExtractHour("occurred_at", tzinfo=PARIS),
+            )
+            .values("weekday", "hour")
+            .annotate(n=Count("pk"))
+            .values_list("weekday", "hour", "n")
+            .order_by()
+        )
+    cells = {(weekday, hour): n for weekday, hour, n in counted if n}
+    hours = sorted({hour for _weekday, hour in cells})
+    hours = list(range(hours[0], hours[-1] + 1)) if hours else []
+    table = Table(
+        title=_("Encounters by day of the week and hour"),
+        description=_(
+            "Number of encounters that started in each hour of each weekday, Paris time."
+        ),
+        row_header=_("Day"),
+        columns=[f"{hour} h" for hour in hours],
+        chart="heatmap",
+        chart_column="total",
+        name="weekday_hour",
+    )
+    monday = date(2024, 1, 1)  # a Monday: weekday names from the locale
+    for weekday in range(1, 8):
+        label = date_format(monday + timedelta(days=weekday - 1), "l")
+        table.add_row(label, [cells.get((weekday, hour), 0) for hour in hours], str(weekday))
     return table
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ChartKind = Literal["bar", "line", "funnel", "none"]
+ChartKind = Literal["bar", "line", "funnel", "heatmap", "none"]
 AddsUp = Literal["both", "columns", "none"]
 ColumnKind = Literal["people", "activity", "rate"]
 

@@ -45,7 +45,7 @@ def dashboard_tables(scope: Scope) -> list:
         selectors.referral_funnel(scope),
         selectors.referrals_by_partner(scope),
         selectors.conversations_by_place(scope),
-        selectors.conversations_by_hour(scope),
+        selectors.encounters_by_weekday_and_hour(scope),
         selectors.topics(scope),
         selectors.by_territory(scope),
     ]

@@ -43,6 +43,7 @@ SELECTORS = [
     selectors.headline,
     selectors.conversations_by_place,
     selectors.conversations_by_hour,
+    selectors.encounters_by_weekday_and_hour,
     selectors.topics,
     selectors.signals_by_right_and_reason,
     selectors.signals_by_month,

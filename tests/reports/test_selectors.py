@@ -125,6 +125,29 @@ def test_topics_and_hours(field):
     assert hours["9 h"] == 1 and hours["10 h"] == 1 and hours["23 h"] == 1 and hours["15 h"] == 0
 
 
+def test_weekday_by_hour(field):
+    table = selectors.encounters_by_weekday_and_hour(march(field))
+    # Weekday names from the locale, Monday first.
+    assert [row.label for row in table.rows][:2] == ["lundi", "mardi"]
+    assert table.columns[0] == "9 h" and table.columns[-1] == "23 h"
+    cells = {
+        (row.label, column): value
+        for row in table.rows
+        for column, value in zip(table.columns, row.values, strict=True)
+        if value
+    }
+    # 3 March 9:30 and 10:15, 31 March 23:30 (still March, Paris time): all Tuesdays.
+    assert cells == {("mardi", "9 h"): 1, ("mardi", "10 h"): 1, ("mardi", "23 h"): 1}
+
+
+def test_a_heat_map_writes_each_count_and_draws_what_its_table_shows(field):
+    from reports.charts import heat_map
+
+    figure = heat_map(selectors.encounters_by_weekday_and_hour(march(field)), slug="t")
+    assert figure.count('data-value="1"') == 3 and 'role="img"' in figure
+    assert "Le plus fréquenté" in figure or "Busiest" in figure
+
+
 def test_by_place_and_by_territory(field):
     places = {r.label: r.values for r in selectors.conversations_by_place(march(field)).rows}
     assert places["Marché du mardi"] == [2, 3, 7]  # 2 encounters in 3 h: 6.7 per 10 h
