@@ -484,7 +484,8 @@ def heat_map(
     y0 = SMALL + 6
     for i, row in enumerate(t.rows):
         y = y0 + HEAT_ROW * i
-        body.append(_text(0, y + HEAT_ROW / 2 + 4, _shorten(row.label, 5), size=SMALL))
+        # "lun", "mar"...: the data table below has the full names.
+        body.append(_text(0, y + HEAT_ROW / 2 + 4, row.label[:3], size=SMALL))
         for j, cell in enumerate(row.cells):
             x = HEAT_LABEL + size * j
             title = esc(pair(f"{row.label}, {t.columns[j]}", cell.display or "–"))
