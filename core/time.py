@@ -129,3 +129,84 @@ class Period:
             "start": date_format(self.start, "j M Y"),
             "end": date_format(self.last_day, "j M Y"),
         }
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February: the 28th of the year before
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _months_back(day: date, months: int) -> date:
+    """The same day ``months`` earlier, or the last day of that month when it is shorter
+    (31 March -> 28 February)."""
+    first = add_months(day, -months)
+    last = add_months(first, 1) - timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
+
+
+def _day(day: date) -> str:
+    # "1er décembre" in French, "2 décembre" after it.
+    return _("1st") if day.day == 1 else str(day.day)
+
+
+def span_label(period: Period) -> str:
+    """Days of a period in words: "1er–2 décembre 2026", "30 novembre – 2 décembre 2026"."""
+    first, last = period.start, period.last_day
+    if first == last:
+        return f"{_day(first)} {date_format(first, 'F Y')}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{_day(first)}–{_day(last)} {date_format(last, 'F Y')}"
+    if first.year == last.year:
+        return f"{_day(first)} {date_format(first, 'F')} – {_day(last)} {date_format(last, 'F Y')}"
+    return f"{_day(first)} {date_format(first, 'F Y')} – {_day(last)} {date_format(last, 'F Y')}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A period and what it is fairly compared with. A period still running (today is in
+    it) is cut at today, and compared with the same number of days at the start of the
+    period before and of the same period last year: 1–2 December with 1–2 November, never
+    with the whole of November."""
+
+    current: Period
+    previous: Period
+    last_year: Period
+    running: bool
+
+    @classmethod
+    def of(cls, period: Period, today: date) -> Comparison:
+        if not period.start <= today < period.end:
+            return cls(period, period.previous(), period.same_last_year(), False)
+        current = Period("custom", period.start, today + timedelta(days=1))
+        months = {"month": 1, "quarter": 3, "year": 12}.get(period.kind)
+        if months is None:  # custom dates: the same number of days just before
+            before = period.previous()
+            previous = Period("custom", before.start, before.start + (current.end - current.start))
+        else:
+            previous = Period(
+                "custom",
+                add_months(period.start, -months),
+                _months_back(today, months) + timedelta(days=1),
+            )
+        last_year = Period(
+            "custom", _year_before(period.start), _months_back(today, 12) + timedelta(days=1)
+        )
+        return cls(current, previous, last_year, True)
+
+    @property
+    def sentence(self) -> str:
+        if self.running:
+            return _(
+                "%(current)s so far, compared with the same days: %(previous)s and %(last_year)s."
+            ) % {
+                "current": span_label(self.current),
+                "previous": span_label(self.previous),
+                "last_year": span_label(self.last_year),
+            }
+        return _("%(current)s, compared with %(previous)s and %(last_year)s.") % {
+            "current": self.current.label,
+            "previous": self.previous.label,
+            "last_year": self.last_year.label,
+        }

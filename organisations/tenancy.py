@@ -73,6 +73,9 @@ def organisation_context(request: HttpRequest) -> dict[str, Any]:
         "can_edit_directory": role in DIRECTORY_EDITORS,
         "can_admin_members": role in MEMBER_ADMINS,
         "can_set_organisation": role == Role.MANAGER,
+        # A manager of several organisations (a federation) compares them side by side.
+        "manages_several": sum(m.role == Role.MANAGER for m in getattr(request, "memberships", []))
+        > 1,
     }
 
 

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.suppression import Cell, SuppressedTable, displayed, hidden_label
+from reports.suppression import Cell, SuppressedTable, displayed, legend
 from reports.tables import Table
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -76,9 +76,7 @@ def _ids(slug: str) -> tuple[str, str, str]:
 def _masked_note(table: SuppressedTable) -> str:
     if table.threshold is None or not table.hidden_count:
         return ""
-    return " " + _("Counts shown as “%(label)s” are masked so that no one can be recognised.") % {
-        "label": hidden_label(table.threshold)
-    }
+    return " " + legend(table.threshold)
 
 
 def pair(label: str, value: str) -> str:
@@ -185,7 +183,7 @@ def bar_chart(
     phone, the value written at the bar's end."""
     t = displayed(table)
     if column == "total" and t.rows and t.rows[0].total is not None:
-        column_name = _("Total")
+        column_name = _("all together")
         cells = [row.total for row in t.rows]
     else:
         column = 0 if column == "total" else column
@@ -308,7 +306,7 @@ def line_chart(
     for j, name in enumerate(t.columns):
         if j % every == 0:
             body.append(
-                _text(x_of(j), bottom + 16, _shorten(name, 9), size=SMALL, text_anchor="middle")
+                _text(x_of(j), bottom + 16, _shorten(name, 10), size=SMALL, text_anchor="middle")
             )
     masked_points = 0
     for s, row in enumerate(t.rows):
@@ -455,6 +453,105 @@ def funnel_chart(
     )
 
 
+# ---------------------------------------------------------------------------------------
+# Heat map: a count per row x column (weekday x hour)
+# ---------------------------------------------------------------------------------------
+
+HEAT_LABEL = 44  # room for the day names
+HEAT_ROW = 28
+
+
+def heat_map(
+    table: Table | SuppressedTable, *, slug: str = "heat", with_data: bool = True
+) -> SafeString:
+    """One square per cell, darker for more, with its count written in it (colour is
+    never the only carrier: the number is there, and the table below). A masked count is
+    an outlined square with its mark."""
+    t = displayed(table)
+    n = len(t.columns)
+    shown_values = [
+        c.value for row in t.rows for c in row.cells if not c.hidden and c.value is not None
+    ]
+    top = max(shown_values, default=0)
+    size = (WIDTH - HEAT_LABEL) / n if n else 0
+    body: list[str] = []
+    # Hour labels on top, every other one when they are narrow.
+    every = 1 if size >= 22 else 2
+    for j, name in enumerate(t.columns):
+        if j % every == 0:
+            x = HEAT_LABEL + size * (j + 0.5)
+            body.append(_text(x, SMALL, name.replace(" h", ""), size=SMALL, text_anchor="middle"))
+    y0 = SMALL + 6
+    for i, row in enumerate(t.rows):
+        y = y0 + HEAT_ROW * i
+        # "lun", "mar"...: the data table below has the full names.
+        body.append(_text(0, y + HEAT_ROW / 2 + 4, row.label[:3], size=SMALL))
+        for j, cell in enumerate(row.cells):
+            x = HEAT_LABEL + size * j
+            title = esc(pair(f"{row.label}, {t.columns[j]}", cell.display or "–"))
+            body.append(f'<g class="heat-cell"><title>{title}</title>')
+            if cell.hidden or cell.value is None:
+                body.append(
+                    f'<rect x="{_num(x + 1)}" y="{_num(y + 1)}" width="{_num(size - 2)}" '
+                    f'height="{HEAT_ROW - 2}" fill="none" stroke="{MUTED}" stroke-dasharray="2 2"/>'
+                )
+                text, fill = cell.display or "–", MUTED
+            else:
+                share = cell.value / top if top else 0
+                # From a pale tint to the bar colour; text turns white on dark squares.
+                fill_opacity = 0.08 + 0.92 * share
+                body.append(
+                    f'<rect class="heat" x="{_num(x + 1)}" y="{_num(y + 1)}" '
+                    f'width="{_num(size - 2)}" height="{HEAT_ROW - 2}" fill="{BAR}" '
+                    f'fill-opacity="{fill_opacity:.2f}" data-value="{cell.value}"/>'
+                )
+                text, fill = (
+                    (cell.display if cell.value else ""),
+                    ("#ffffff" if share > 0.55 else TEXT),
+                )
+            if text and size >= 14:
+                body.append(
+                    _text(
+                        x + size / 2,
+                        y + HEAT_ROW / 2 + 4,
+                        text,
+                        size=SMALL if size >= 20 else 9,
+                        fill=fill,
+                        text_anchor="middle",
+                        class_="value",
+                    )
+                )
+            body.append("</g>")
+    height = y0 + HEAT_ROW * len(t.rows) + 4
+    if not shown_values and not t.hidden_count:
+        _empty(body, height + FONT)
+        height += FONT + 8
+    desc = (t.description + " " if t.description else "") + _(
+        "Heat map: one square per day and hour, darker for more encounters, its count "
+        "written in it."
+    )
+    if shown_values:
+        best = max(
+            ((row, j, c) for row in t.rows for j, c in enumerate(row.cells) if not c.hidden),
+            key=lambda item: item[2].value or 0,
+        )
+        desc += " " + _("Busiest: %(label)s, %(value)s.") % {
+            "label": f"{best[0].label} {t.columns[best[1]]}",
+            "value": best[2].display,
+        }
+    desc += _masked_note(t)
+    return _figure(
+        kind="heatmap",
+        slug=slug,
+        table=t,
+        title=t.title,
+        desc=desc,
+        height=height,
+        body=body,
+        with_data=with_data,
+    )
+
+
 def chart_for(table: Table | SuppressedTable, *, slug: str, with_data: bool = True) -> SafeString:
     """The chart that ``table.chart`` asks for ("" for "none")."""
     t = displayed(table)
@@ -462,9 +559,13 @@ def chart_for(table: Table | SuppressedTable, *, slug: str, with_data: bool = Tr
         return line_chart(t, slug=slug, with_data=with_data)
     if t.chart == "funnel":
         return funnel_chart(t, slug=slug, with_data=with_data)
+    if t.chart == "heatmap":
+        return heat_map(t, slug=slug, with_data=with_data)
     if t.chart == "bar":
-        # Several columns: the rows' totals sum them up (one bar per column would hide
-        # all but the first).
-        column = "total" if len(t.columns) > 1 else 0
+        # One measure per chart: the table's main column, or the rows' totals where every
+        # column counts the same thing (signals by reason) and the table shows them.
+        column = t.chart_column
+        if column == "total" and not t.show_row_totals:
+            column = 0
         return bar_chart(t, column=column, slug=slug, with_data=with_data)
     return mark_safe("")

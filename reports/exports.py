@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports.charts import chart_for, data_table
-from reports.suppression import Cell, SuppressedTable, displayed, hidden_label
+from reports.suppression import Cell, SuppressedTable, displayed, legend
 from reports.tables import Table
 
 AnyTable = Table | SuppressedTable
@@ -36,12 +36,8 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 
 def masked_note(threshold: int) -> str:
-    """The footnote of any export with masked counts. Honest about secondary masking:
-    some masked figures are not small, they protect the small ones."""
-    return _(
-        "%(label)s: a count from 1 to %(max)s, or a larger one masked so that small counts "
-        "cannot be worked out from the totals."
-    ) % {"label": hidden_label(threshold), "max": threshold - 1}
+    """The footnote of any export with masked counts: what "< 11" and "s" mean."""
+    return legend(threshold)
 
 
 def _header(t: SuppressedTable) -> list[str]:
@@ -78,6 +74,14 @@ def _has_masked(t: SuppressedTable) -> bool:
     return t.threshold is not None and t.hidden_count > 0
 
 
+def _has_any_masked(tables: Sequence[SuppressedTable]) -> bool:
+    return any(_has_masked(t) for t in tables)
+
+
+def _threshold(tables: Sequence[SuppressedTable]) -> int:
+    return next(t.threshold for t in tables if _has_masked(t))
+
+
 # ---------------------------------------------------------------------------------------
 # XLSX
 # ---------------------------------------------------------------------------------------
@@ -109,9 +113,18 @@ def sheet_names(titles: Sequence[str]) -> list[str]:
     return names
 
 
-def to_xlsx(tables: Sequence[AnyTable], *, title: str = "") -> bytes:
+def to_xlsx(
+    tables: Sequence[AnyTable],
+    *,
+    title: str = "",
+    header: Sequence[tuple[str, str]] = (),
+    narrative: Sequence[tuple[str, str]] = (),
+) -> bytes:
     """One sheet per table: its title and description, a header row, real numbers (a
-    masked count is the text "< 11"), the totals row, and the masking footnote."""
+    masked count is the text "< 11" or "s"), the totals row, and the masking footnote;
+    first, when ``header`` or ``narrative`` are given, a sheet that says what the file is
+    (organisation, period, status, who validated it and when) with the narrative."""
+    about = list(header)
     shown = [displayed(t) for t in tables]
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
@@ -125,7 +138,32 @@ def to_xlsx(tables: Sequence[AnyTable], *, title: str = "") -> bytes:
     masked_total = workbook.add_format({"align": "right", "bold": True, "top": 1})
     total_label = workbook.add_format({"bold": True, "top": 1})
     note = workbook.add_format({"italic": True, "font_color": "#4f5965"})
-    for t, name in zip(shown, sheet_names([t.title for t in shown]), strict=True):
+    if about or narrative:
+        # First sheet: what the file is (whose, which period, draft or validated) and
+        # the coordinator's words, before any figure.
+        names = sheet_names([_("Report")] + [t.title for t in shown])
+        sheet = workbook.add_worksheet(names[0])
+        sheet.write_string(0, 0, title, heading)
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        row = 2
+        for label, value in about:
+            sheet.write_string(row, 0, label, bold)
+            sheet.write_string(row, 1, value, wrap)
+            row += 1
+        if _has_any_masked(shown):
+            sheet.write_string(row, 0, legend(_threshold(shown)), note)
+            row += 1
+        row += 1
+        for label, text in narrative:
+            sheet.write_string(row, 0, label, bold)
+            sheet.write_string(row, 1, text or "—", wrap)
+            row += 1
+        sheet.set_column(0, 0, 24)
+        sheet.set_column(1, 1, 90)
+        table_names = names[1:]
+    else:
+        table_names = sheet_names([t.title for t in shown])
+    for t, name in zip(shown, table_names, strict=True):
         sheet = workbook.add_worksheet(name)
         sheet.write_string(0, 0, t.title, heading)
         if t.description:
@@ -178,15 +216,17 @@ def _csv_cell(cell: Cell) -> str:
     return "" if cell.value is None else str(cell.value)
 
 
-def to_csv(tables: Sequence[AnyTable]) -> bytes:
+def to_csv(tables: Sequence[AnyTable], *, header: Sequence[tuple[str, str]] = ()) -> bytes:
     """One file, one block per table (title, description, header, rows, totals, the
     masking note), blocks separated by a blank line. Semicolons and UTF-8 with a BOM:
     what French Excel opens with a double click, accents intact."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for label, value in header:
+        writer.writerow([_csv_text(label), _csv_text(value)])
     for n, table in enumerate(tables):
         t = displayed(table)
-        if n:
+        if n or header:
             writer.writerow([])
         writer.writerow([_csv_text(t.title)])
         if t.description:
@@ -217,6 +257,7 @@ def report_html(
     period: str,
     generated_at: datetime.datetime | None = None,
     narrative: Sequence[tuple[str, str]] = (),
+    header: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The HTML that the PDF is printed from (also handy to look at in a browser)."""
     shown = [displayed(t) for t in tables]
@@ -226,6 +267,7 @@ def report_html(
         {
             "organisation": organisation,
             "period": period,
+            "header": header,
             "generated_at": timezone.localtime(generated_at or timezone.now()),
             "language": get_language() or "fr",
             # The coordinator's words (highlights, difficulties...), before the figures.
@@ -251,6 +293,7 @@ def to_pdf(
     period: str,
     generated_at: datetime.datetime | None = None,
     narrative: Sequence[tuple[str, str]] = (),
+    header: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """An A4 report: the organisation, the period, then each table with its chart."""
     # Imported here: WeasyPrint loads Pango and fonts, which only PDF exports need.
@@ -262,5 +305,6 @@ def to_pdf(
         period=period,
         generated_at=generated_at,
         narrative=narrative,
+        header=header,
     )
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()

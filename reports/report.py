@@ -8,19 +8,38 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from core.time import Period
+from encounters.models import ReferralOutcome
 from organisations.models import Organisation
 from reports import selectors
 from reports.models import Report
 from reports.selectors import Scope
-from reports.suppression import SuppressedTable, suppress, suppress_primary
+from reports.suppression import Equation, SuppressedTable, group_small, protect, total_key
 from reports.tables import Row, Table
-
-# Key figures that count activity, not people: never masked.
-_ACTIVITY_ROWS = 2  # sessions held, hours in the field (first rows of the key figures)
 
 
 def report_period(kind: str, start: date) -> Period:
     return Period.month(start) if kind == Report.Kind.MONTH else Period.year(start)
+
+
+def federation_tables(organisations: list[Organisation], period: Period) -> list[Table]:
+    """Figures across organisations: each one side by side (a row each, the whole as the
+    columns' totals), then the report of them all together."""
+    table = Table(
+        title=_("Organisations side by side"),
+        description=_("The main counts of each organisation; the totals are the whole."),
+        row_header=_("Organisation"),
+        columns=[str(label) for _key, label in selectors.headline_labels()],
+        totals=True,
+        adds_up="columns",
+        kinds=["activity" if n in selectors.ACTIVITY_FIGURES else "people" for n in range(10)],
+        chart_column=3,  # conversations
+        name="organisations",
+    )
+    keys = [key for key, _label in selectors.headline_labels()]
+    for organisation in organisations:
+        figures = selectors.headline(Scope((organisation.pk,), period))
+        table.add_row(organisation.name, [round(figures[key]) for key in keys])
+    return [table, *report_tables(tuple(o.pk for o in organisations), period)]
 
 
 def report_tables(organisation_ids: tuple[int, ...], period: Period) -> list[Table]:
@@ -30,6 +49,11 @@ def report_tables(organisation_ids: tuple[int, ...], period: Period) -> list[Tab
         compare = [
             (_("Previous month"), scope.with_period(period.previous())),
             (_("Same month last year"), scope.with_period(period.same_last_year())),
+        ]
+    elif period.kind == "quarter":
+        compare = [
+            (_("Previous quarter"), scope.with_period(period.previous())),
+            (_("Same quarter last year"), scope.with_period(period.same_last_year())),
         ]
     else:
         compare = [(_("Previous year"), scope.with_period(period.previous()))]
@@ -51,27 +75,80 @@ def serialize(tables: list[Table]) -> list[dict]:
             "description": t.description,
             "row_header": t.row_header,
             "columns": list(t.columns),
-            "rows": [[row.label, list(row.values)] for row in t.rows],
+            "rows": [[row.label, list(row.values), row.key] for row in t.rows],
             "totals": t.totals,
             "chart": t.chart,
+            "adds_up": t.adds_up,
+            "kinds": list(t.kinds),
+            "rates": {str(j): k for j, k in t.rates.items()},
+            "activity_rows": list(t.activity_rows),
+            "chart_column": t.chart_column,
+            "name": t.name,
         }
         for t in tables
     ]
 
 
+# What the tables of a report are, by position, for snapshots validated before tables
+# said what they count (the order of ``report_tables`` then).
+_LEGACY = [
+    {"name": "key", "adds_up": "none", "activity_rows": (0, 1)},
+    {"name": "signals", "chart_column": "total"},
+    {"name": "funnel", "adds_up": "none"},
+    {"name": "partners", "chart_column": "total"},
+    {"name": "topics"},
+    {
+        "name": "territories",
+        "adds_up": "columns",
+        "kinds": ["activity", "people", "people", "people"],
+        "chart_column": 1,
+    },
+    {
+        "name": "places",
+        "adds_up": "columns",
+        "kinds": ["people", "activity", "rate"],
+        "rates": {2: 0},
+        "chart_column": 2,
+    },
+]
+_LEGACY_ROW_KEYS = {
+    "key": [key for key, _label in selectors.headline_labels()],
+    "funnel": ["proposed", "accepted", "done"],
+}
+
+
 def deserialize(data: list[dict]) -> list[Table]:
-    return [
-        Table(
-            title=t["title"],
-            description=t["description"],
-            row_header=t["row_header"],
-            columns=list(t["columns"]),
-            rows=[Row(label, list(values)) for label, values in t["rows"]],
-            totals=t["totals"],
-            chart=t["chart"],
+    tables = []
+    for n, t in enumerate(data):
+        if "name" in t:
+            extra = {
+                "adds_up": t["adds_up"],
+                "kinds": list(t["kinds"]),
+                "rates": {int(j): k for j, k in t["rates"].items()},
+                "activity_rows": tuple(t["activity_rows"]),
+                "chart_column": t["chart_column"],
+                "name": t["name"],
+            }
+        else:
+            extra = dict(_LEGACY[n]) if n < len(_LEGACY) else {}
+        keys = _LEGACY_ROW_KEYS.get(extra.get("name", ""), [])
+        rows = []
+        for i, (label, values, *key) in enumerate(t["rows"]):
+            legacy_key = keys[i] if i < len(keys) else ""
+            rows.append(Row(label, list(values), key[0] if key else legacy_key))
+        tables.append(
+            Table(
+                title=t["title"],
+                description=t["description"],
+                row_header=t["row_header"],
+                columns=list(t["columns"]),
+                rows=rows,
+                totals=t["totals"],
+                chart=t["chart"],
+                **extra,
+            )
         )
-        for t in data
-    ]
+    return tables
 
 
 @dataclass
@@ -101,13 +178,92 @@ def report_figures(report: Report, organisation: Organisation) -> ReportFigures:
     return ReportFigures(frozen, changed, threshold)
 
 
+def _others_labels(name: str) -> tuple[str, str] | None:
+    """The row small categories are gathered into: "Other rights", or "All rights" when
+    every right was small."""
+    return {
+        "signals": (_("Other rights"), _("All rights")),
+        "partners": (_("Other partners"), _("All partners")),
+        "places": (_("Other places"), _("All places")),
+        "territories": (_("Other territories"), _("All territories")),
+        "topics": (_("Other topics"), _("All topics")),
+    }.get(name)
+
+
+def report_links(tables: list[Table]) -> list[Equation]:
+    """The counts a report publishes in several tables, as equations between them
+    (members keyed by table index): the month's encounters are the key figures'
+    conversations plus on-site help, the first-time plus the already-met, the places'
+    total and the territories'; its signals and referrals are a key figure, a table's
+    total and a column of the territories; the funnel's steps are columns of the
+    partners' table."""
+    at = {t.name: n for n, t in enumerate(tables) if t.name}
+
+    def member(name: str, key: tuple | None) -> tuple | None:
+        return None if name not in at or key is None else (at[name], *key)
+
+    def cell(name: str, row: str, column: int = 0) -> tuple | None:
+        if name not in at:
+            return None
+        i = tables[at[name]].row_index(row)
+        return None if i is None else (at[name], "cell", i, column)
+
+    def total(name: str, column: int | None = None) -> tuple | None:
+        return member(name, total_key(tables[at[name]], column)) if name in at else None
+
+    links: list[Equation] = []
+
+    def link(whole, *parts) -> None:
+        if whole is not None and all(p is not None for p in parts):
+            links.append(Equation(whole, tuple(parts)))
+
+    encounters = total("places", 0)
+    link(encounters, cell("key", "conversations"), cell("key", "on_site_help"))
+    link(encounters, cell("key", "first_time"), cell("key", "already_met"))
+    link(encounters, total("territories", 1))
+    signals = total("signals")
+    link(cell("key", "signals"), signals)
+    link(signals, total("territories", 2))
+    referrals = cell("funnel", "proposed")
+    link(cell("key", "referrals"), referrals)
+    link(referrals, total("partners"))
+    link(referrals, total("territories", 3))
+    if "partners" in at:
+        accepted = ReferralOutcome.values.index(ReferralOutcome.ACCEPTED)
+        done = ReferralOutcome.values.index(ReferralOutcome.DONE)
+        link(cell("funnel", "done"), total("partners", done))
+        link(cell("funnel", "accepted"), total("partners", accepted), total("partners", done))
+    # Figures across organisations: the whole is the sum of the organisations.
+    if "organisations" in at and "key" in at:
+        for j, (name, _label) in enumerate(selectors.headline_labels()):
+            link(cell("key", name), total("organisations", j))
+    # Each period of the key figures: conversations + on-site help = first + already met.
+    if "key" in at:
+        key = tables[at["key"]]
+        rows = [key.row_index(k) for k in ("conversations", "on_site_help", "first_time")]
+        already = key.row_index("already_met")
+        if None not in rows and already is not None:
+            conv, onsite, first = rows
+            t = at["key"]
+            for j in range(len(key.columns)):
+                links.append(
+                    Equation(
+                        (t, "cell", conv, j),
+                        ((t, "cell", first, j), (t, "cell", already, j)),
+                        also=((t, "cell", onsite, j),),
+                    )
+                )
+    return links
+
+
 def for_outsiders(tables: list[Table], threshold: int) -> list[SuppressedTable]:
-    """Small counts masked. The key figures are separate measures without totals: primary
-    masking only, and none on the activity rows (sessions held, hours)."""
-    key, *others = tables
-    return [suppress_primary(key, threshold, skip_rows=_ACTIVITY_ROWS)] + [
-        suppress(t, threshold) for t in others
+    """The report's tables with small counts masked across all of them: small categories
+    gathered first, then every count published twice protected in both places."""
+    grouped = [
+        group_small(t, threshold, *labels) if (labels := _others_labels(t.name)) else t
+        for t in tables
     ]
+    return protect(grouped, threshold, report_links(grouped))
 
 
 def federation_threshold(organisations: list[Organisation]) -> int:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,12 +24,13 @@ from reports.charts import chart_for, data_table
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
 from reports.report import (
+    federation_tables,
     federation_threshold,
     for_outsiders,
     report_figures,
     report_period,
-    report_tables,
 )
+from reports.suppression import legend, masked_summary
 
 REPORT_READERS = DIRECTORY_EDITORS  # coordinators and managers
 FORMATS = {
@@ -39,7 +42,15 @@ FORMATS = {
 
 def _section(table, slug: str) -> dict:
     """A table of the report with its chart, or the table itself when it has no chart."""
-    chart = chart_for(table, slug=slug) if table.chart != "none" else data_table(table)
+    if table.chart != "none":
+        chart = chart_for(table, slug=slug)
+    else:
+        # Several periods side by side: the table scrolls sideways on a phone, not the page.
+        chart = format_html(
+            '<div class="table-wrap" tabindex="0" role="region" aria-label="{}">{}</div>',
+            table.title,
+            data_table(table),
+        )
     return {"table": table, "chart": chart}
 
 
@@ -112,7 +123,11 @@ def report_detail(request: OrgRequest, kind: str, key: str) -> HttpResponse:
 
 
 def _render_report(
-    request: OrgRequest, report: Report, form: ReportNarrativeForm, status: int = 200
+    request: OrgRequest,
+    report: Report,
+    form: ReportNarrativeForm,
+    status: int = 200,
+    refusal: list[str] | None = None,
 ) -> HttpResponse:
     figures = report_figures(report, request.organisation)
     tables = for_outsiders(figures.tables, figures.threshold)
@@ -124,20 +139,34 @@ def _render_report(
         "form": form,
         "changed": figures.changed,
         "sections": [_section(t, f"report-{n}") for n, t in enumerate(tables, 1)],
-        "can_validate": request.membership.role == Role.MANAGER,
+        "can_validate": request.membership.role == Role.MANAGER
+        and report_period(report.kind, report.start).end <= timezone.localdate(),
         "downloads": [
             (fmt.upper(), reverse("report_download", args=[report.kind, key, fmt]))
             for fmt in FORMATS
         ],
         "threshold": figures.threshold,
+        "legend": legend(figures.threshold),
+        "masked_summary": masked_summary(tables),
+        "refusal": refusal or [],
     }
     return render(request, "reports/report_detail.html", context, status=status)
+
+
+def _refused(request: OrgRequest, kind: str, key: str, error: ValidationError) -> HttpResponse:
+    """The report page again, with why the request was refused (422), nothing saved."""
+    report = _report(request, kind, key)
+    form = ReportNarrativeForm(instance=report)
+    return _render_report(request, report, form, status=422, refusal=error.messages)
 
 
 @require_POST
 @member_required(REPORT_READERS)
 def report_narrative(request: OrgRequest, kind: str, key: str) -> HttpResponse:
-    report = _report(request, kind, key, for_writing=True)
+    try:
+        report = _report(request, kind, key, for_writing=True)
+    except ValidationError as error:
+        return _refused(request, kind, key, error)
     form = ReportNarrativeForm(request.POST, instance=report)
     if not form.is_valid():
         return _render_report(request, report, form, status=422)
@@ -149,8 +178,12 @@ def report_narrative(request: OrgRequest, kind: str, key: str) -> HttpResponse:
 @require_POST
 @member_required({Role.MANAGER})
 def report_validate(request: OrgRequest, kind: str, key: str) -> HttpResponse:
-    report = _report(request, kind, key, for_writing=True)
-    services.report_validate(report=report, by=request.user)
+    try:
+        services.check_period_ended(kind=kind, start=parse_period(kind, key)[1])
+        report = _report(request, kind, key, for_writing=True)
+        services.report_validate(report=report, by=request.user)
+    except ValidationError as error:
+        return _refused(request, kind, key, error)
     messages.success(request, _("The report is validated: its figures are frozen as sent."))
     return redirect("report_detail", report.kind, key)
 
@@ -170,21 +203,57 @@ def report_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpR
     return response
 
 
+def report_header(report: Report, organisation: str, tables: list) -> list[tuple[str, str]]:
+    """What a file sent outside says about itself: whose, which period, draft or
+    validated (by whom, when), and how many figures were masked."""
+    period = report_period(report.kind, report.start)
+    lines = [
+        (_("Organisation"), organisation),
+        (_("Period"), period.label),
+    ]
+    if report.is_validated:
+        who = report.validated_by.get_full_name() if report.validated_by else ""
+        lines += [
+            (_("Status"), _("validated: the figures are frozen as sent")),
+            (
+                _("Validated by"),
+                who or (report.validated_by.username if report.validated_by else "?"),
+            ),
+            (
+                _("Validated on"),
+                date_format(timezone.localtime(report.validated_at), "DATETIME_FORMAT"),
+            ),
+        ]
+    else:
+        lines.append((_("Status"), _("draft, not validated: the figures are live")))
+    summary = masked_summary(tables)
+    if summary:
+        lines.append((_("Masked figures"), summary))
+    return lines
+
+
 def render_export(fmt: str, tables: list, *, organisation: str, report: Report) -> bytes:
     """The report as a PDF, XLSX or CSV file (also used by the monthly_report command)."""
     period = report_period(report.kind, report.start)
+    header = report_header(report, organisation, tables)
+    narrative = [
+        (_("Highlights"), report.highlights),
+        (_("Difficulties"), report.difficulties),
+        (_("Partnerships"), report.partnerships),
+    ]
     if fmt == "pdf":
-        narrative = [
-            (_("Highlights"), report.highlights),
-            (_("Difficulties"), report.difficulties),
-            (_("Partnerships"), report.partnerships),
-        ]
         return exports.to_pdf(
-            tables, organisation=organisation, period=period.label, narrative=narrative
+            tables,
+            organisation=organisation,
+            period=period.label,
+            narrative=narrative,
+            header=header,
         )
     if fmt == "xlsx":
-        return exports.to_xlsx(tables, title=f"{organisation} — {period.label}")
-    return exports.to_csv(tables)
+        return exports.to_xlsx(
+            tables, title=f"{organisation} — {period.label}", header=header, narrative=narrative
+        )
+    return exports.to_csv(tables, header=header)
 
 
 def _federation_ids(request: OrgRequest) -> tuple[int, ...] | None:
@@ -193,23 +262,121 @@ def _federation_ids(request: OrgRequest) -> tuple[int, ...] | None:
     return ids if len(ids) > 1 else None
 
 
-@require_GET
-@member_required({Role.MANAGER})
-def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+FEDERATION_KINDS = ("month", "quarter", "year")
+
+
+def _federation_period(kind: str, key: str) -> Period:
+    """ "month"/"2026-11", "quarter"/"2026-Q4", "year"/"2026" → the period; else 404."""
+    try:
+        if kind == "quarter":
+            year, quarter = key.split("-Q")
+            if not 1 <= int(quarter) <= 4:
+                raise ValueError
+            return Period.quarter(date(int(year), 3 * int(quarter) - 2, 1))
+        kind, start = parse_period(kind, key)
+        return report_period(kind, start)
+    except ValueError:
+        raise Http404 from None
+
+
+def federation_key(period: Period) -> str:
+    if period.kind == "quarter":
+        return f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
+    return period_key(period.kind, period.start)
+
+
+def _federation(request: OrgRequest, kind: str, key: str):
     ids = _federation_ids(request)
     if ids is None:
         raise PermissionDenied
-    kind, start = parse_period(kind, key)
-    period = report_period(kind, start)
-    threshold = federation_threshold(
-        [m.organisation for m in request.memberships if m.organisation_id in ids]
+    period = _federation_period(kind, key)
+    organisations = sorted(
+        (m.organisation for m in request.memberships if m.organisation_id in ids),
+        key=lambda o: o.name,
     )
-    tables = for_outsiders(report_tables(ids, period), threshold)
-    names = sorted(m.organisation.name for m in request.memberships if m.organisation_id in ids)
+    threshold = federation_threshold(organisations)
+    tables = for_outsiders(federation_tables(organisations, period), threshold)
+    return period, organisations, threshold, tables
+
+
+def _federation_header(period: Period, organisations: list, tables: list) -> list:
+    lines = [
+        (_("Organisations"), ", ".join(o.name for o in organisations)),
+        (_("Period"), period.label),
+        (_("Status"), _("figures across organisations, live: no report validates them")),
+    ]
+    summary = masked_summary(tables)
+    if summary:
+        lines.append((_("Masked figures"), summary))
+    return lines
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def federation_home(request: OrgRequest) -> HttpResponse:
+    """The last ended month, compared across organisations."""
+    if _federation_ids(request) is None:
+        raise PermissionDenied
+    last = Period.month(timezone.localdate()).previous()
+    return redirect("federation_report", "month", federation_key(last))
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
+    period, organisations, threshold, tables = _federation(request, kind, key)
+    today = timezone.localdate()
+    key = federation_key(period)
     context = {
         "period": period,
-        "names": names,
+        "names": [o.name for o in organisations],
         "sections": [_section(t, f"fed-{n}") for n, t in enumerate(tables, 1)],
         "threshold": threshold,
+        "legend": legend(threshold),
+        "masked_summary": masked_summary(tables),
+        # Month / quarter / year of the same day, and the periods around this one.
+        "kinds": [
+            (
+                label,
+                reverse("federation_report", args=[k, federation_key(Period.of(k, period.start))]),
+                k == period.kind,
+            )
+            for k, label in zip(
+                FEDERATION_KINDS, (_("Month"), _("Quarter"), _("Year")), strict=True
+            )
+        ],
+        "previous": reverse(
+            "federation_report", args=[period.kind, federation_key(period.previous())]
+        ),
+        "next": reverse(
+            "federation_report",
+            args=[period.kind, federation_key(Period.of(period.kind, period.end))],
+        )
+        if period.end <= today
+        else None,
+        "downloads": [
+            (fmt.upper(), reverse("federation_download", args=[period.kind, key, fmt]))
+            for fmt in FORMATS
+        ],
     }
     return render(request, "reports/federation_report.html", context)
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def federation_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    period, organisations, _threshold, tables = _federation(request, kind, key)
+    header = _federation_header(period, organisations, tables)
+    title = _("Figures across organisations")
+    if fmt == "pdf":
+        content = exports.to_pdf(tables, organisation=title, period=period.label, header=header)
+    elif fmt == "xlsx":
+        content = exports.to_xlsx(tables, title=f"{title} — {period.label}", header=header)
+    else:
+        content = exports.to_csv(tables, header=header)
+    name = f"terrain-federation-{federation_key(period)}.{fmt}"
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

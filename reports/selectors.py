@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncMonth
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -296,6 +296,11 @@ def conversations_by_place(scope: Scope) -> Table:
         row_header=_("Place"),
         columns=[_("Encounters"), _("Hours in the field"), _("Encounters per 10 h")],
         chart="bar",
+        adds_up="columns",
+        kinds=["people", "activity", "rate"],
+        rates={2: 0},
+        chart_column=2,
+        name="places",
     )
     rows = []
     for pk in {*hours, *counts}:
@@ -305,6 +310,54 @@ def conversations_by_place(scope: Scope) -> Table:
         rows.append((names.get(pk, _("No fixed place")), n, round(h), rate))
     for label, n, h, rate in sorted(rows, key=lambda r: (-r[1], r[0])):
         table.add_row(label, [n, h, rate])
+    return table
+
+
+def encounters_by_weekday_and_hour(scope: Scope) -> Table:
+    """When to stand: encounters by day of the week and hour of the day, Paris time.
+
+    On the rollups, from the daily hour counts (the monthly ones have no weekday): one
+    GROUP BY over a few rows a day, whatever the number of encounters."""
+    if _use_rollups(scope):
+        counted = (
+            DailyHour.objects.using(reporting_db())
+            .filter(_rollup_filter(scope, scope.period.start, scope.period.end))
+            .annotate(weekday=ExtractIsoWeekDay("day"))
+            .values("weekday", "hour")
+            .annotate(n=Sum("encounters"))
+            .values_list("weekday", "hour", "n")
+            .order_by()
+        )
+    else:
+        counted = (
+            _encounters(scope)
+            .annotate(
+                weekday=ExtractIsoWeekDay("occurred_at", tzinfo=PARIS),
+                hour=ExtractHour("occurred_at", tzinfo=PARIS),
+            )
+            .values("weekday", "hour")
+            .annotate(n=Count("pk"))
+            .values_list("weekday", "hour", "n")
+            .order_by()
+        )
+    cells = {(weekday, hour): n for weekday, hour, n in counted if n}
+    hours = sorted({hour for _weekday, hour in cells})
+    hours = list(range(hours[0], hours[-1] + 1)) if hours else []
+    table = Table(
+        title=_("Encounters by day of the week and hour"),
+        description=_(
+            "Number of encounters that started in each hour of each weekday, Paris time."
+        ),
+        row_header=_("Day"),
+        columns=[f"{hour} h" for hour in hours],
+        chart="heatmap",
+        chart_column="total",
+        name="weekday_hour",
+    )
+    monday = date(2024, 1, 1)  # a Monday: weekday names from the locale
+    for weekday in range(1, 8):
+        label = date_format(monday + timedelta(days=weekday - 1), "l")
+        table.add_row(label, [cells.get((weekday, hour), 0) for hour in hours], str(weekday))
     return table
 
 
@@ -331,6 +384,7 @@ def conversations_by_hour(scope: Scope) -> Table:
         row_header=_("Hour"),
         columns=[_("Encounters")],
         chart="bar",
+        name="hours",
     )
     if counts:
         for hour in range(min(counts), max(counts) + 1):
@@ -359,6 +413,7 @@ def topics(scope: Scope) -> Table:
         description=_("How many encounters touched on each topic (one encounter, several topics)."),
         row_header=_("Topic"),
         columns=[_("Encounters")],
+        name="topics",
     )
     for value, label in sorted(Topic.choices, key=lambda c: -counts.get(c[0], 0)):
         if counts.get(value):
@@ -393,6 +448,8 @@ def signals_by_right_and_reason(scope: Scope) -> Table:
         row_header=_("Right"),
         columns=[str(label) for label in NonTakeUpReason.labels],
         totals=True,
+        chart_column="total",
+        name="signals",
     )
     for right in rights:
         table.add_row(right.short_name, [cells[right.pk].get(r, 0) for r in NonTakeUpReason.values])
@@ -429,8 +486,9 @@ def signals_by_month(scope: Scope) -> Table:
         title=_("Non-take-up signals by month"),
         description=_("Number of non-take-up signals each month, by reason."),
         row_header=_("Reason"),
-        columns=[date_format(m, "M Y") for m in months],
+        columns=[month_label(m) for m in months],
         chart="line",
+        name="signals_by_month",
     )
     for reason, label in NonTakeUpReason.choices:
         table.add_row(str(label), [cells[reason].get(m, 0) for m in months])
@@ -470,6 +528,8 @@ def referrals_by_partner(scope: Scope) -> Table:
         row_header=_("Partner"),
         columns=[str(label) for label in ReferralOutcome.labels],
         totals=True,
+        chart_column="total",
+        name="partners",
     )
     rows = []
     for key, outcomes in cells.items():
@@ -509,10 +569,13 @@ def referral_funnel(scope: Scope) -> Table:
         row_header=_("Step"),
         columns=[_("Referrals")],
         chart="funnel",
+        # The steps are nested (done is part of accepted), not parts of a whole.
+        adds_up="none",
+        name="funnel",
     )
-    table.add_row(_("Proposed"), [row["proposed"]])
-    table.add_row(_("Accepted"), [row["accepted"]])
-    table.add_row(_("Done"), [row["done"]])
+    table.add_row(_("Proposed"), [row["proposed"]], "proposed")
+    table.add_row(_("Accepted"), [row["accepted"]], "accepted")
+    table.add_row(_("Done"), [row["done"]], "done")
     return table
 
 
@@ -555,6 +618,11 @@ def by_territory(scope: Scope) -> Table:
         row_header=_("Territory"),
         columns=[_("Sessions"), _("Encounters"), _("Signals"), _("Referrals")],
         totals=True,
+        # Four measures: each column adds up, a row never does.
+        adds_up="columns",
+        kinds=["activity", "people", "people", "people"],
+        chart_column=1,
+        name="territories",
     )
     for pk in sorted({*sessions, *encounters}, key=lambda pk: names.get(pk, "")):
         n, s, r = encounters.get(pk, (0, 0, 0))
@@ -571,10 +639,22 @@ def key_figures_table(scope: Scope, compare: list[tuple[str, Scope]]) -> Table:
         row_header=_("Figure"),
         columns=[scope.period.label] + [label for label, _other in compare],
         chart="none",
+        adds_up="none",
+        activity_rows=ACTIVITY_FIGURES,
+        name="key",
     )
     for key, label in headline_labels():
-        table.add_row(str(label), [round(f[key]) for f in figures])
+        table.add_row(str(label), [round(f[key]) for f in figures], key)
     return table
+
+
+# The key figures that count activity, not people (sessions held, hours in the field).
+ACTIVITY_FIGURES = (0, 1)
+
+
+def month_label(day) -> str:
+    """A month as the locale abbreviates it: "juil. 2026", "July 2026" (Django's "N")."""
+    return date_format(day, "N Y")
 
 
 def headline_labels() -> list[tuple[str, str]]:

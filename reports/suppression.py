@@ -1,44 +1,53 @@
-"""Small-count protection for figures shown outside the team.
+"""Small-count protection for figures shown outside the team, in one place.
 
 In a village, "2 people met at the food bank queue, aged 16-25, non-take-up of AME" can
-point at someone. So reports and exports meant for outsiders mask small counts, as
-statistical offices do (DGFiP, CMS): "primary and secondary suppression".
+point at someone. So every output meant for outsiders (report page, print, PDF, XLSX,
+CSV, annual report, federation view) goes through ``protect``, which masks small counts
+as statistical offices do ("secret statistique"):
 
-- **Primary**: a count from 1 to ``threshold - 1`` is shown as "< threshold". Zero is
-  shown: it says nobody, which identifies nobody.
-- **Secondary**: totals are public, so a masked cell must not be recoverable by
-  subtraction. Each "equation" of the table (a row and its total, a column and its total,
-  the totals and the grand total) must then hold either no masked member or at least two,
-  and when its total is shown the masked members together must not add up to a small
-  count either (the sum is published by subtraction: "these two cells make 7"). Where an
-  equation breaks the rule, one more member is masked, the smallest non-zero one,
-  preferring interior cells to totals and cells that do not break another equation.
-- Finally a linear-algebra audit: masked cells can also be found by combining several
-  equations (two blocks of masked cells joined by one cell, say). Any masked member that
-  the equations pin down exactly gets company until none is.
+- **What is protected**: counts of people (encounters, conversations, brief contacts,
+  refusals, first-time, signals, referrals). Counts of sessions and hours identify no one
+  and stay shown; a rate is masked when its numerator is.
+- **Primary**: a count from 1 to ``threshold - 1`` shows "< threshold". Zero is shown:
+  it says nobody, which identifies nobody.
+- **Secondary**: more counts are masked so that none of the primary ones can be worked
+  out. They show another mark, "s" (as INSEE writes it), never "< N": they are not small.
+- **Linked tables**: a report publishes one count in several places (the month's
+  referrals are a key figure, the first step of the funnel, the total of the partners'
+  table and a column total of the territories'). ``protect`` takes the tables of a whole
+  report and the links between them, and masks until no hidden count is pinned down by
+  everything published together: each row, column and link is an equation, each masked
+  count has the bounds its mark gives it ([1, N - 1] for "< N", at least 1 for "s"), and
+  an exact linear-algebra check then a linear-programming check of every masked count's
+  bounds (``audit``) must leave each of them at least two possible values. Where nothing
+  is left to mask and the marks' own bounds still pin a count (two "< 3" adding up to a
+  "< 3": 1 + 1 = 2), a small count itself shows "s": that is why "s" claims nothing about
+  its value, and why "< N" is only ever written on a count from 1 to N - 1. Zeros are
+  always shown.
 
-Totals are treated as public even when the table does not show them: the same totals
-usually appear elsewhere in the report (the month's number of encounters, say).
-What this does not guard against: bounds reasoning beyond "each masked count is at least
-1" (an outsider may narrow a masked count to a range, never to a value), and equations
-spread over several tables that share cells.
+Before masking, ``group_small`` gathers the small categories of a table into one
+"Others" row, so that one line is masked instead of many.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from reports.tables import ChartKind, Table
+from reports.tables import AddsUp, ChartKind, ColumnKind, Row, Table
 
 Reason = Literal["primary", "secondary"]
 PRIMARY: Reason = "primary"
 SECONDARY: Reason = "secondary"
+SECONDARY_MARK = "s"
 
-# A member of the table: ("cell", i, j), ("row", i), ("col", j) or ("grand",).
+# A member of a table: ("cell", i, j), ("row", i), ("col", j) or ("grand",); in a whole
+# report, the same prefixed with the table's index: (t, "cell", i, j)...
 Key = tuple
 
 
@@ -56,6 +65,7 @@ class SuppressedRow:
     cells: tuple[Cell, ...]
     # The row's total, when the table has row totals (several columns), else None.
     total: Cell | None
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,10 @@ class SuppressedTable:
     chart: ChartKind
     # None when nothing was masked on purpose (a table for the team itself).
     threshold: int | None
+    adds_up: AddsUp = "both"
+    kinds: tuple[ColumnKind, ...] = ()
+    chart_column: int | Literal["total"] = 0
+    name: str = ""
 
     @property
     def show_row_totals(self) -> bool:
@@ -101,6 +115,9 @@ class SuppressedTable:
     def hidden_count(self) -> int:
         return sum(c.hidden for c in self.all_cells())
 
+    def count(self, reason: Reason) -> int:
+        return sum(c.reason == reason for c in self.all_cells())
+
     def all_cells(self) -> list[Cell]:
         """Every figure, interior cells and totals."""
         cells = [c for row in self.rows for c in row.cells]
@@ -115,8 +132,28 @@ class SuppressedTable:
 
 
 def hidden_label(threshold: int) -> str:
-    """What a masked count shows: "< 11"."""
+    """What a masked small count shows: "< 11"."""
     return f"< {number_format(threshold, force_grouping=True)}"
+
+
+def legend(threshold: int) -> str:
+    """What the two marks mean, for every output that masks."""
+    return _(
+        "“%(small)s”: a count from 1 to %(max)s, masked so that no one can be recognised. "
+        "“%(mark)s”: another figure masked so that the small ones cannot be worked out."
+    ) % {"small": hidden_label(threshold), "max": threshold - 1, "mark": SECONDARY_MARK}
+
+
+def masked_summary(tables: list[SuppressedTable]) -> str:
+    """ "12 figures masked (9 small counts, 3 to protect them)", or "" when none."""
+    primary = sum(t.count(PRIMARY) for t in tables)
+    secondary = sum(t.count(SECONDARY) for t in tables)
+    if not primary + secondary:
+        return ""
+    return _(
+        "%(total)s figures masked: %(primary)s small counts and %(secondary)s others that "
+        "protect them."
+    ) % {"total": primary + secondary, "primary": primary, "secondary": secondary}
 
 
 def format_count(value: int | None) -> str:
@@ -133,19 +170,23 @@ def format_count(value: int | None) -> str:
 
 @dataclass(frozen=True)
 class Equation:
-    """``total = sum(parts)``: one row, column or line of totals of the table."""
+    """``total = sum(parts)``: one row, column or line of totals of a table, or a link
+    between tables of a report."""
 
     total: Key
     parts: tuple[Key, ...]
+    # More members beside the total: ``total + also = sum(parts)``.
+    also: tuple[Key, ...] = ()
 
     @property
     def members(self) -> tuple[Key, ...]:
-        return (self.total, *self.parts)
+        return (self.total, *self.also, *self.parts)
 
 
 def members_and_equations(table: Table) -> tuple[dict[Key, int | None], list[Equation]]:
     """Every figure of ``table`` by key (None for "no figure"), and the equations that
-    link them. Shared with the tests, which check the result against the same equations."""
+    link them. Shared with the tests, which check the result against the same equations.
+    A rate column has no total and is in no equation: it is masked with its numerator."""
     n_rows, n_cols = len(table.rows), len(table.columns)
     values: dict[Key, int | None] = {}
     for i, row in enumerate(table.rows):
@@ -158,6 +199,8 @@ def members_and_equations(table: Table) -> tuple[dict[Key, int | None], list[Equ
             equations.append(Equation(("row", i), tuple(("cell", i, j) for j in range(n_cols))))
     if table.has_column_totals:
         for j, total in enumerate(table.column_totals()):
+            if not table.additive(j):
+                continue
             values[("col", j)] = total
             equations.append(Equation(("col", j), tuple(("cell", i, j) for i in range(n_rows))))
     if table.has_grand_total:
@@ -167,16 +210,81 @@ def members_and_equations(table: Table) -> tuple[dict[Key, int | None], list[Equ
     return values, equations
 
 
+def protected_members(table: Table, values: dict[Key, int | None]) -> set[Key]:
+    """The members that count people: the ones masked when small."""
+    protected = set()
+    for key in values:
+        if key[0] == "cell":
+            if table.protected(key[1], key[2]):
+                protected.add(key)
+        elif key[0] == "col":
+            if table.kind_of(key[1]) == "people":
+                protected.add(key)
+        else:  # row and grand totals exist only where every column counts people
+            protected.add(key)
+    return protected
+
+
+def total_key(table: Table, column: int | None = None) -> Key | None:
+    """Where ``table`` publishes the total of ``column`` (or its overall total, for None),
+    as a member key; None when it has no row (the total is then zero)."""
+    if not table.rows:
+        return None
+    if column is None:
+        if table.has_grand_total:
+            return ("grand",)
+        if table.has_row_totals:  # one row
+            return ("row", 0)
+        column = 0
+    if table.has_column_totals:
+        return ("col", column)
+    return ("cell", 0, column)
+
+
 # Interior cells are masked first, then row and column totals, the grand total last.
 _KIND_RANK = {"cell": 0, "row": 1, "col": 1, "grand": 2}
+# A relation: sum(coefficient * member) == 0.
+Relation = tuple[tuple[Key, int], ...]
+
+
+def _relation(equation: Equation) -> Relation:
+    return (
+        (equation.total, 1),
+        *((key, 1) for key in equation.also),
+        *((part, -1) for part in equation.parts),
+    )
 
 
 class _Suppressor:
-    def __init__(self, table: Table, threshold: int) -> None:
+    """Primary then secondary masking over the tables of a report and their links."""
+
+    def __init__(
+        self,
+        tables: list[Table],
+        threshold: int,
+        links: list[Equation],
+    ) -> None:
         self.threshold = threshold
-        self.values, self.equations = members_and_equations(table)
-        self.n_rows, self.n_cols = len(table.rows), len(table.columns)
-        self.two_way = table.has_grand_total
+        self.values: dict[Key, int | None] = {}
+        self.equations: list[Equation] = []
+        self.protected: set[Key] = set()
+        self.shapes: dict[int, tuple[int, int, bool]] = {}
+        for t, table in enumerate(tables):
+            values, equations = members_and_equations(table)
+            self.values.update({(t, *key): value for key, value in values.items()})
+            self.protected |= {(t, *key) for key in protected_members(table, values)}
+            self.equations += [
+                Equation((t, *e.total), tuple((t, *p) for p in e.parts)) for e in equations
+            ]
+            self.shapes[t] = (len(table.rows), len(table.columns), table.has_grand_total)
+        # A link holds only where both sides are published; one that does not hold (an
+        # encounter outside any territory, say) is left out rather than trusted.
+        for link in links:
+            if (
+                all(key in self.values for key in link.members)
+                and sum(sign * self.value(key) for key, sign in _relation(link)) == 0
+            ):
+                self.equations.append(link)
         self.order = {key: n for n, key in enumerate(self.values)}
         self.equations_of: dict[Key, list[Equation]] = {key: [] for key in self.values}
         for equation in self.equations:
@@ -184,8 +292,8 @@ class _Suppressor:
                 self.equations_of[key].append(equation)
         self.hidden: dict[Key, Reason] = {
             key: PRIMARY
-            for key, value in self.values.items()
-            if value is not None and 1 <= value < threshold
+            for key in self.protected
+            if self.values[key] is not None and 1 <= self.values[key] < threshold
         }
 
     def value(self, key: Key) -> int:
@@ -201,7 +309,7 @@ class _Suppressor:
             return False
         if len(hidden) == 1:
             return True
-        if equation.total in self.hidden:
+        if equation.total in self.hidden or equation.also:
             # total - masked parts = shown parts: nothing new is published.
             return False
         masked_sum = sum(self.value(key) for key in hidden)
@@ -218,13 +326,13 @@ class _Suppressor:
                 broken += 1
             elif hidden == 1:
                 mended += 1
-        return (_KIND_RANK[key[0]], broken - mended, self.value(key), self.order[key])
+        return (_KIND_RANK[key[1]], broken - mended, self.value(key), self.order[key])
 
     def candidates(self, equation: Equation) -> list[Key]:
         return [
             key
             for key in equation.members
-            if key not in self.hidden and self.values[key] is not None and self.values[key] > 0
+            if key in self.protected and key not in self.hidden and self.value(key) > 0
         ]
 
     def mask_one_in(self, equations: list[Equation]) -> bool:
@@ -235,7 +343,7 @@ class _Suppressor:
         return True
 
     def usable(self, key: Key) -> bool:
-        return key in self.hidden or (self.values[key] or 0) > 0
+        return key in self.hidden or (key in self.protected and self.value(key) > 0)
 
     def complete_rectangle(self, equation: Equation) -> bool:
         """In a two-way table, protect the lone masked cell (i, j) of a row or column with
@@ -243,15 +351,18 @@ class _Suppressor:
         touches then holds two masked cells. Masking one cell at a time would pick each
         corner for one line only and often mask twice as many cells."""
         hidden = self.hidden_in(equation)
-        if not self.two_way or len(hidden) != 1 or hidden[0][0] != "cell":
+        if len(hidden) != 1 or hidden[0][1] != "cell":
             return False
-        _kind, i, j = hidden[0]
+        t, _kind, i, j = hidden[0]
+        n_rows, n_cols, two_way = self.shapes[t]
+        if not two_way:
+            return False
         best: tuple[int, int, list[Key]] | None = None
-        for b in range(self.n_rows):
-            for k in range(self.n_cols):
+        for b in range(n_rows):
+            for k in range(n_cols):
                 if b == i or k == j:
                     continue
-                corners = [("cell", i, k), ("cell", b, j), ("cell", b, k)]
+                corners = [(t, "cell", i, k), (t, "cell", b, j), (t, "cell", b, k)]
                 if not all(self.usable(key) for key in corners):
                     continue
                 new = [key for key in corners if key not in self.hidden]
@@ -277,17 +388,28 @@ class _Suppressor:
 
     def run(self) -> dict[Key, Reason]:
         self.settle()
-        while pinned := determined(self.equations, set(self.hidden)):
+        while pinned := audit(self.equations, self.values, self.hidden, self.threshold):
             # Mask one more figure next to the first pinned one (or, when its equations
             # have nothing left to mask, anywhere near masked figures), then settle again.
             near = [equation for equation in self.equations if self.hidden_in(equation)]
             if not (self.mask_one_in(self.equations_of[pinned[0]]) or self.mask_one_in(near)):
-                break  # everything non-zero is masked: nothing can be pinned then
+                # Everything is masked, and the marks' own bounds still pin a count (two
+                # "< 3" making a "< 3": 1 + 1 = 2). Then a small count takes the mark
+                # that says nothing of its value, "s".
+                small = [key for key in pinned if self.hidden[key] == PRIMARY] or [
+                    key
+                    for equation in self.equations_of[pinned[0]]
+                    for key in equation.members
+                    if self.hidden.get(key) == PRIMARY
+                ]
+                if not small:
+                    break
+                self.hidden[small[0]] = SECONDARY
             self.settle()
         return self.hidden
 
 
-def determined(equations: list[Equation], hidden: set[Key]) -> list[Key]:
+def determined(equations: list[Equation], hidden: set[Key] | dict) -> list[Key]:
     """The masked members whose value the equations fix exactly, whatever the others.
 
     A masked member is fixed when its unit vector lies in the row space of the equations
@@ -300,7 +422,7 @@ def determined(equations: list[Equation], hidden: set[Key]) -> list[Key]:
     for equation in equations:
         row = [Fraction(0)] * len(columns)
         touched = False
-        for key, sign in [(equation.total, 1), *((part, -1) for part in equation.parts)]:
+        for key, sign in _relation(equation):
             if key in index:
                 row[index[key]] += sign
                 touched = True
@@ -325,6 +447,91 @@ def determined(equations: list[Equation], hidden: set[Key]) -> list[Key]:
     return [columns[col] for r, col in enumerate(pivots) if all(matrix[r][f] == 0 for f in free)]
 
 
+def prior_bounds(reason: Reason, threshold: int) -> tuple[int, float]:
+    """What a mark alone tells: "< N" is 1 to N - 1, "s" at least 1 (zeros are shown)."""
+    return (1, threshold - 1) if reason == PRIMARY else (1, math.inf)
+
+
+def bounds(
+    equations: list[Equation],
+    values: dict[Key, int | None],
+    hidden: dict[Key, Reason],
+    threshold: int,
+) -> dict[Key, tuple[float, float]]:
+    """The smallest and largest value of each masked member given everything published
+    (the equations with their shown members, and the bounds of each mark): a linear
+    programme per member and direction (HiGHS, through SciPy)."""
+    from scipy.optimize import linprog  # loaded only when something is masked
+
+    keys = sorted(hidden, key=repr)
+    index = {key: n for n, key in enumerate(keys)}
+    rows, rhs = [], []
+    for equation in equations:
+        coefficients = [0] * len(keys)
+        constant = 0
+        touched = False
+        for key, sign in _relation(equation):
+            if key in index:
+                coefficients[index[key]] += sign
+                touched = True
+            else:
+                constant += sign * (values.get(key) or 0)
+        if touched:
+            rows.append(coefficients)
+            rhs.append(-constant)
+    box = [
+        (low, None if high == math.inf else high)
+        for low, high in (prior_bounds(hidden[key], threshold) for key in keys)
+    ]
+    found: dict[Key, tuple[float, float]] = {}
+    for key in keys:
+        n = index[key]
+        if not any(row[n] for row in rows):
+            found[key] = prior_bounds(hidden[key], threshold)
+            continue
+        objective = [0] * len(keys)
+        span = []
+        for sign in (1, -1):
+            objective[n] = sign
+            result = linprog(objective, A_eq=rows, b_eq=rhs, bounds=box, method="highs")
+            if result.status == 3:  # unbounded
+                span.append(-math.inf if sign == 1 else math.inf)
+            elif result.status != 0:  # infeasible cannot happen: the true values fit
+                span.append(values.get(key) or 0)
+            else:
+                span.append(sign * result.fun)
+        found[key] = (span[0], span[1])
+    return found
+
+
+def pinned_by(span: tuple[float, float]) -> bool:
+    """Whether a range leaves at most one whole value."""
+    low, high = span
+    if math.isinf(high) or math.isinf(low):
+        return False
+    return math.floor(high + 1e-6) <= math.ceil(low - 1e-6)
+
+
+def audit(
+    equations: list[Equation],
+    values: dict[Key, int | None],
+    hidden: dict[Key, Reason],
+    threshold: int,
+) -> list[Key]:
+    """The masked members that what is published pins down to one value: first the exact
+    linear-algebra check (cheap), then the bounds of each remaining one."""
+    if not hidden:
+        return []
+    exact = determined(equations, set(hidden))
+    if exact:
+        return exact
+    return [
+        key
+        for key, span in bounds(equations, values, hidden, threshold).items()
+        if pinned_by(span) and not pinned_by(prior_bounds(hidden[key], threshold))
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # Public functions
 # ---------------------------------------------------------------------------------------
@@ -332,12 +539,18 @@ def determined(equations: list[Equation], hidden: set[Key]) -> list[Key]:
 
 def _build(table: Table, hidden: dict[Key, Reason], threshold: int | None) -> SuppressedTable:
     values, _equations = members_and_equations(table)
+    # A rate is masked with its numerator: with the hours shown, it would give it away.
+    for j, k in table.rates.items():
+        for i in range(len(table.rows)):
+            if ("cell", i, k) in hidden and values.get(("cell", i, j)) is not None:
+                hidden[("cell", i, j)] = SECONDARY
 
     def cell(key: Key) -> Cell:
-        value = values[key]
+        value = values.get(key)
         reason = hidden.get(key)
         if reason is not None and threshold is not None:
-            return Cell(value, True, reason, hidden_label(threshold))
+            mark = hidden_label(threshold) if reason == PRIMARY else SECONDARY_MARK
+            return Cell(value, True, reason, mark)
         return Cell(value, False, None, format_count(value))
 
     rows = tuple(
@@ -345,6 +558,7 @@ def _build(table: Table, hidden: dict[Key, Reason], threshold: int | None) -> Su
             label=row.label,
             cells=tuple(cell(("cell", i, j)) for j in range(len(table.columns))),
             total=cell(("row", i)) if table.has_row_totals else None,
+            key=row.key,
         )
         for i, row in enumerate(table.rows)
     )
@@ -363,31 +577,62 @@ def _build(table: Table, hidden: dict[Key, Reason], threshold: int | None) -> Su
         totals=table.totals,
         chart=table.chart,
         threshold=threshold,
+        adds_up=table.adds_up,
+        kinds=tuple(table.kind_of(j) for j in range(len(table.columns))),
+        chart_column=table.chart_column,
+        name=table.name,
     )
 
 
+def protect(
+    tables: list[Table], threshold: int, links: list[Equation] = ()
+) -> list[SuppressedTable]:
+    """The tables of one output with small counts masked, for eyes outside the team.
+
+    ``links`` are the equations between tables (members keyed ``(t, *key)``, ``t`` the
+    index of the table): counts published in several places are protected across all."""
+    hidden = _Suppressor(list(tables), threshold, list(links)).run()
+    by_table: dict[int, dict[Key, Reason]] = {t: {} for t in range(len(tables))}
+    for (t, *key), reason in hidden.items():
+        by_table[t][tuple(key)] = reason
+    return [_build(table, by_table[t], threshold) for t, table in enumerate(tables)]
+
+
 def suppress(table: Table, threshold: int) -> SuppressedTable:
-    """``table`` with small counts masked, for eyes outside the team.
-
-    ``threshold`` is the organisation's ``small_count_threshold`` (11 by default): counts
-    from 1 to ``threshold - 1`` are masked, and enough others that none can be worked out.
-    """
-    return _build(table, _Suppressor(table, threshold).run(), threshold)
+    """One table alone with small counts masked (``threshold`` is the organisation's
+    ``small_count_threshold``, 11 by default)."""
+    return protect([table], threshold)[0]
 
 
-def suppress_primary(table: Table, threshold: int, *, skip_rows: int = 0) -> SuppressedTable:
-    """Only the primary masking, for a table of separate measures that publishes no
-    totals (the key figures: each row is its own count, no row or column adds up), so no
-    hidden cell can be worked out and no secondary masking is needed. The first
-    ``skip_rows`` rows count activity, not people (sessions, hours), and stay shown."""
-    hidden: dict[Key, Reason] = {
-        ("cell", i, j): "primary"
-        for i, row in enumerate(table.rows)
-        if i >= skip_rows
-        for j, value in enumerate(row.values)
-        if value is not None and 0 < value < threshold
-    }
-    return _build(replace(table, totals=False), hidden, threshold)
+def group_small(table: Table, threshold: int, label: str, all_label: str = "") -> Table:
+    """``table`` with its categories of fewer than ``threshold`` people (but more than
+    none) gathered into one last row ``label`` ("Other rights"): one row to mask
+    instead of many, and often none. Needs two such rows at least; a rate is computed
+    again from its columns (encounters per 10 hours: numerator and hours added)."""
+    if table.adds_up == "none" or not table.rows:
+        return table
+    people = [j for j in range(len(table.columns)) if table.kind_of(j) == "people"]
+
+    def size(row: Row) -> int:
+        return sum(row.values[j] or 0 for j in people)
+
+    small = [row for row in table.rows if 0 < size(row) < threshold]
+    if len(small) < 2:
+        return table
+    kept = [row for row in table.rows if row not in small]
+    merged: list[int | None] = []
+    for j in range(len(table.columns)):
+        if table.additive(j):
+            merged.append(sum(row.values[j] or 0 for row in small))
+        else:
+            merged.append(None)
+    hours = next((k for k in range(len(table.columns)) if table.kind_of(k) == "activity"), None)
+    for j, k in table.rates.items():
+        if hours is not None and merged[hours]:
+            merged[j] = round(10 * (merged[k] or 0) / merged[hours])
+    return replace(
+        table, rows=[*kept, Row(label if kept else all_label or label, merged, "others")]
+    )
 
 
 def displayed(table: Table | SuppressedTable) -> SuppressedTable:

@@ -13,6 +13,18 @@ Totals follow the shape of the table, so that no total merely repeats a cell:
 
 The suppression module treats these totals as public even when ``totals`` is False (the
 same totals usually appear elsewhere in a report), so ``totals`` only decides what is shown.
+
+What adds up (``adds_up``), so that no total ever adds measures of different units:
+
+- "both": every column counts the same thing (signals, by reason): rows and columns add up;
+- "columns": each column is its own measure (encounters, hours, a rate): only the columns
+  add up, never a row, and a rate column not even that;
+- "none": every cell is its own figure (the key figures: measures by period).
+
+What each column counts (``kinds``): "people" (encounters, signals, referrals: protected
+from small counts), "activity" (sessions, hours: no one can be recognised from them) or
+"rate" (derived from the people column ``rates[j]``: masked with it). The key figures say
+it per row (``activity_rows``).
 """
 
 from __future__ import annotations
@@ -20,13 +32,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ChartKind = Literal["bar", "line", "funnel", "none"]
+ChartKind = Literal["bar", "line", "funnel", "heatmap", "none"]
+AddsUp = Literal["both", "columns", "none"]
+ColumnKind = Literal["people", "activity", "rate"]
 
 
 @dataclass
 class Row:
     label: str
     values: list[int | None]
+    # A stable name for the row when other tables refer to it ("conversations"...).
+    key: str = ""
 
     def total(self) -> int:
         return sum(v for v in self.values if v is not None)
@@ -42,10 +58,34 @@ class Table:
     totals: bool = False
     # Which chart the PDF report draws beside the table.
     chart: ChartKind = "bar"
+    adds_up: AddsUp = "both"
+    # One per column; empty means every column counts people.
+    kinds: list[ColumnKind] = field(default_factory=list)
+    # Rate column -> the people column it divides (the rate is masked with it).
+    rates: dict[int, int] = field(default_factory=dict)
+    # Rows that count activity, not people (for "none" tables: the key figures).
+    activity_rows: tuple[int, ...] = ()
+    # The one column a bar chart draws ("total" for the rows' totals of a "both" table).
+    chart_column: int | Literal["total"] = 0
+    # A stable name, to link the tables of a report ("signals", "places"...).
+    name: str = ""
 
     def __post_init__(self) -> None:
         for row in self.rows:
             self._check(row)
+
+    def kind_of(self, j: int) -> ColumnKind:
+        return self.kinds[j] if j < len(self.kinds) else "people"
+
+    def protected(self, i: int, j: int) -> bool:
+        """Whether cell (i, j) counts people (and is masked when small)."""
+        return self.kind_of(j) == "people" and i not in self.activity_rows
+
+    def additive(self, j: int) -> bool:
+        return self.kind_of(j) != "rate"
+
+    def row_index(self, key: str) -> int | None:
+        return next((i for i, row in enumerate(self.rows) if row.key == key), None)
 
     def _check(self, row: Row) -> None:
         if len(row.values) != len(self.columns):
@@ -59,8 +99,8 @@ class Table:
             if value is not None and value < 0:
                 raise ValueError(f"Row {row.label!r}: a count cannot be negative ({value}).")
 
-    def add_row(self, label: str, values: list[int | None]) -> Row:
-        row = Row(label, list(values))
+    def add_row(self, label: str, values: list[int | None], key: str = "") -> Row:
+        row = Row(label, list(values), key)
         self._check(row)
         self.rows.append(row)
         return row
@@ -77,13 +117,13 @@ class Table:
 
     @property
     def has_row_totals(self) -> bool:
-        """Whether each row has a total of its own (the table has several columns)."""
-        return len(self.columns) > 1 and len(self.rows) > 0
+        """Whether each row has a total of its own (several columns of one measure)."""
+        return self.adds_up == "both" and len(self.columns) > 1 and len(self.rows) > 0
 
     @property
     def has_column_totals(self) -> bool:
         """Whether each column has a total of its own (the table has several rows)."""
-        return len(self.rows) > 1 and len(self.columns) > 0
+        return self.adds_up != "none" and len(self.rows) > 1 and len(self.columns) > 0
 
     @property
     def has_grand_total(self) -> bool:
@@ -93,8 +133,12 @@ class Table:
     def row_totals(self) -> list[int]:
         return [row.total() for row in self.rows]
 
-    def column_totals(self) -> list[int]:
-        return [sum(row.values[j] or 0 for row in self.rows) for j in range(len(self.columns))]
+    def column_totals(self) -> list[int | None]:
+        """The total of each column; None for a rate (rates do not add up)."""
+        return [
+            sum(row.values[j] or 0 for row in self.rows) if self.additive(j) else None
+            for j in range(len(self.columns))
+        ]
 
     def grand_total(self) -> int:
         return sum(self.row_totals())

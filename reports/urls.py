@@ -28,9 +28,15 @@ urlpatterns += [
         report_views.report_download,
         name="report_download",
     ),
+    path("federation/", report_views.federation_home, name="federation_home"),
     path(
         "federation/<str:kind>/<str:key>/",
         report_views.federation_report,
         name="federation_report",
+    ),
+    path(
+        "federation/<str:kind>/<str:key>/download.<str:fmt>",
+        report_views.federation_download,
+        name="federation_download",
     ),
 ]

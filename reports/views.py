@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import render_page
-from core.time import Period
+from core.time import Comparison, Period
 from organisations.models import Role
 from organisations.tenancy import OrgRequest, member_required
 from reports import selectors
@@ -17,12 +17,21 @@ from reports.forms import DashboardFilterForm
 from reports.selectors import Scope
 
 
-def _headline_cards(current: dict, previous: dict) -> list[dict]:
+def _headline_cards(current: dict, previous: dict, last_year: dict | None = None) -> list[dict]:
     cards = []
     for key, label in selectors.headline_labels():
         now, before = current[key], previous[key]
         delta = round(now - before, 1)
-        cards.append({"key": key, "label": label, "value": now, "previous": before, "delta": delta})
+        cards.append(
+            {
+                "key": key,
+                "label": label,
+                "value": now,
+                "previous": before,
+                "delta": delta,
+                "last_year": None if last_year is None else last_year[key],
+            }
+        )
     return cards
 
 
@@ -36,7 +45,7 @@ def dashboard_tables(scope: Scope) -> list:
         selectors.referral_funnel(scope),
         selectors.referrals_by_partner(scope),
         selectors.conversations_by_place(scope),
-        selectors.conversations_by_hour(scope),
+        selectors.encounters_by_weekday_and_hour(scope),
         selectors.topics(scope),
         selectors.by_territory(scope),
     ]
@@ -63,14 +72,17 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         session_kind=form.cleaned_data.get("kind") or "",
         member_id=member.pk if member else None,
     )
-    previous = period.previous()
+    # A period still running is compared with the same days of the one before.
+    comparison = Comparison.of(period, timezone.localdate())
     tables = dashboard_tables(scope)
     context = {
         "form": form,
         "period": period,
-        "previous": previous,
+        "comparison": comparison,
         "cards": _headline_cards(
-            selectors.headline(scope), selectors.headline(scope.with_period(previous))
+            selectors.headline(scope.with_period(comparison.current)),
+            selectors.headline(scope.with_period(comparison.previous)),
+            selectors.headline(scope.with_period(comparison.last_year)),
         ),
         "charts": _charts(tables, "chart"),
     }
@@ -79,11 +91,14 @@ def dashboard(request: OrgRequest) -> HttpResponse:
 
 def _team_this_month(request: OrgRequest) -> HttpResponse:
     period = Period.month(timezone.localdate())
+    comparison = Comparison.of(period, timezone.localdate())
     scope = Scope(organisation_ids=(request.organisation.pk,), period=period)
     context = {
         "period": period,
+        "comparison": comparison,
         "cards": _headline_cards(
-            selectors.headline(scope), selectors.headline(scope.with_period(period.previous()))
+            selectors.headline(scope.with_period(comparison.current)),
+            selectors.headline(scope.with_period(comparison.previous)),
         ),
         "charts": _charts([selectors.topics(scope), selectors.referral_funnel(scope)], "team"),
     }

@@ -34,6 +34,16 @@ CASES = [
 IDS = [f"{c[2]} {c[0]} {'/'.join(c[1])}" for c in CASES]
 
 
+@pytest.fixture(autouse=True)
+def first_activity(org):
+    """Reports exist from the first activity: the organisation started in October."""
+    OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org),
+        starts_at=datetime(2026, 10, 6, 9, tzinfo=PARIS),
+        status=SessionStatus.PLANNED,  # planned, never held: no figure changes
+    )
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("role", [V, C, M])
 def test_roles(case, role, member_client):

@@ -84,7 +84,10 @@ def test_signals_by_right_and_reason(field):
 def test_signals_by_month(field):
     year = Scope((field["org"].pk,), Period.year(date(2026, 1, 1)))
     table = selectors.signals_by_month(year)
-    assert len(table.columns) == 12 and table.columns[2] == "Mar 2026"
+    assert len(table.columns) == 12 and table.columns[2] == "mars 2026"
+    # Month names from the locale: never "Jui" for both June and July.
+    assert table.columns[5:8] == ["juin 2026", "juil. 2026", "août 2026"]
+    assert table.columns[0] == "jan. 2026"
     by_reason = {row.label.split(" ")[0]: row.values for row in table.rows}
     assert by_reason["Non-demande"][2] == 2 and by_reason["Non-connaissance"][2] == 1
     assert by_reason["Non-réception"][3] == 1
@@ -95,7 +98,7 @@ def test_signals_by_month_of_a_period_starting_mid_month(field):
     # 31 March to 30 April: the 31 March signal counts in a "Mar 2026" column.
     scope = Scope((field["org"].pk,), Period.custom(date(2026, 3, 31), date(2026, 4, 30)))
     table = selectors.signals_by_month(scope)
-    assert table.columns == ["Mar 2026", "Avr 2026"]
+    assert table.columns == ["mars 2026", "avr. 2026"]
     by_reason = {row.label.split(" ")[0]: row.values for row in table.rows}
     assert by_reason["Non-demande"] == [1, 0]
     assert by_reason["Non-réception"] == [0, 1]
@@ -120,6 +123,29 @@ def test_topics_and_hours(field):
     }
     hours = {r.label: r.values[0] for r in selectors.conversations_by_hour(march(field)).rows}
     assert hours["9 h"] == 1 and hours["10 h"] == 1 and hours["23 h"] == 1 and hours["15 h"] == 0
+
+
+def test_weekday_by_hour(field):
+    table = selectors.encounters_by_weekday_and_hour(march(field))
+    # Weekday names from the locale, Monday first.
+    assert [row.label for row in table.rows][:2] == ["lundi", "mardi"]
+    assert table.columns[0] == "9 h" and table.columns[-1] == "23 h"
+    cells = {
+        (row.label, column): value
+        for row in table.rows
+        for column, value in zip(table.columns, row.values, strict=True)
+        if value
+    }
+    # 3 March 9:30 and 10:15, 31 March 23:30 (still March, Paris time): all Tuesdays.
+    assert cells == {("mardi", "9 h"): 1, ("mardi", "10 h"): 1, ("mardi", "23 h"): 1}
+
+
+def test_a_heat_map_writes_each_count_and_draws_what_its_table_shows(field):
+    from reports.charts import heat_map
+
+    figure = heat_map(selectors.encounters_by_weekday_and_hour(march(field)), slug="t")
+    assert figure.count('data-value="1"') == 3 and 'role="img"' in figure
+    assert "Le plus fréquenté" in figure or "Busiest" in figure
 
 
 def test_by_place_and_by_territory(field):

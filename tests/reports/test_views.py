@@ -142,7 +142,9 @@ def test_a_validated_report_keeps_the_threshold_it_was_sent_with(manager_client,
     _month_of_field_work(org, encounters=3, day=20, month=11)
     assert conversations("2026-11") == "3"  # not validated: today's setting
     xlsx = manager_client.get(reverse("report_download", args=["month", "2026-10", "xlsx"]))
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(xlsx.content))["Chiffres clés"].iter_rows(values_only=True)
+    )
     assert next(r for r in rows if r and r[0] == "Échanges")[1] == "< 11"
 
 
@@ -153,6 +155,7 @@ def test_only_managers_validate(coordinator_client):
 
 
 def test_narrative_is_screened_and_kept(coordinator_client, org):
+    _month_of_field_work(org, encounters=1)  # reports exist from the first activity on
     url = reverse("report_narrative", args=["month", "2026-10"])
     text = "Belle rencontre avec M. Martin au marché."
     response = coordinator_client.post(
@@ -188,7 +191,7 @@ def test_downloads_are_real_files_with_the_right_figures(manager_client, org):
 
     xlsx = manager_client.get(reverse("report_download", args=[*base, "xlsx"]))
     workbook = load_workbook(io.BytesIO(xlsx.content))
-    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    rows = list(workbook["Chiffres clés"].iter_rows(values_only=True))
     conversations = next(r for r in rows if r and r[0] == "Échanges")
     assert conversations[1] == 12 and isinstance(conversations[1], int)
 
@@ -208,7 +211,7 @@ def test_monthly_report_command(tmp_path, org):
         format="xlsx",
         output=str(output),
     )
-    rows = list(load_workbook(output).worksheets[0].iter_rows(values_only=True))
+    rows = list(load_workbook(output)["Chiffres clés"].iter_rows(values_only=True))
     assert any(r and r[0] == "Échanges" and r[1] == 12 for r in rows)
 
 
@@ -222,12 +225,56 @@ def test_federation_sees_figures_across_organisations_masked(org, other_org):
     client.force_login(user)
     response = client.get(reverse("federation_report", args=["month", "2026-10"]))
     assert response.status_code == 200
-    key_figures = response.context["sections"][0]["table"]
+    tables = {section["table"].name: section["table"] for section in response.context["sections"]}
+    key_figures = tables["key"]
     conversations = next(r for r in key_figures.rows if r.label == "Échanges")
     assert conversations.cells[0].value == 13 and conversations.cells[0].display == "13"
-    by_territory = response.context["sections"][5]["table"]
-    assert {r.label for r in by_territory.rows} == {"Prades", "Mosson"}
-    assert all(c.hidden for r in by_territory.rows for c in r.cells[1:2])  # 6 and 7 masked
+    # Side by side, each organisation's 6 and 7 are masked; the whole, 13, is shown.
+    side = tables["organisations"]
+    assert [r.label for r in side.rows] == ["Autre association", "EVS de Prades"]
+    assert [r.cells[3].display for r in side.rows] == ["< 11", "< 11"]
+    assert side.column_totals[3].display == "13"
+    # Two small territories are gathered into one line rather than masked one by one.
+    by_territory = tables["territories"]
+    assert [(r.label, r.cells[1].display) for r in by_territory.rows] == [
+        ("Tous les territoires", "13")
+    ]
+
+
+def test_federation_periods_and_downloads(org, other_org):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=org, role=Role.MANAGER)
+    MembershipFactory(user=user, organisation=other_org, role=Role.MANAGER)
+    _month_of_field_work(org, encounters=12)
+    client = Client()
+    client.force_login(user)
+    quarter = client.get(reverse("federation_report", args=["quarter", "2026-Q4"]))
+    assert quarter.status_code == 200 and "T4 2026" in quarter.content.decode()
+    assert reverse("federation_report", args=["quarter", "2026-Q3"]) in quarter.content.decode()
+    for bad in (("quarter", "2026-Q5"), ("quarter", "2026"), ("week", "2026-10")):
+        assert client.get(reverse("federation_report", args=bad)).status_code == 404
+    home = client.get(reverse("federation_home"))
+    assert home.status_code == 302 and "/federation/month/" in home["Location"]
+    xlsx = client.get(reverse("federation_download", args=["year", "2026", "xlsx"]))
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    about = {r[0]: r[1] for r in workbook["Bilan"].iter_rows(values_only=True) if r and r[0]}
+    assert about["Période"] == "2026"
+    assert (
+        "EVS de Prades" in about["Organisations"] and "Autre association" in about["Organisations"]
+    )
+    csv_lines = client.get(reverse("federation_download", args=["month", "2026-10", "csv"]))
+    assert csv_lines.content.decode("utf-8-sig").startswith("Organisations;")
+    pdf = client.get(reverse("federation_download", args=["month", "2026-10", "pdf"]))
+    assert pdf.content.startswith(b"%PDF")
+    # One organisation's manager only: no federation, no menu entry.
+    single = Client()
+    single.force_login(MembershipFactory(organisation=org, role=Role.MANAGER).user)
+    assert (
+        single.get(reverse("federation_download", args=["month", "2026-10", "csv"])).status_code
+        == 403
+    )
+    assert reverse("federation_home") not in single.get(reverse("dashboard")).content.decode()
+    assert reverse("federation_home") in client.get(reverse("dashboard")).content.decode()
 
 
 def test_federation_needs_several_organisations(manager_client):
