@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,12 +108,18 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
 def user_create_from_invitation(
     *, invitation: Invitation, first_name: str, password: str
 ) -> AbstractBaseUser:
-    user = User.objects.create_user(
-        username=invitation.email,
-        email=invitation.email,
-        first_name=first_name,
-        password=password,
-    )
+    try:
+        # A savepoint: two sign-ups sent at once with the same link race to create the
+        # same username; the loser is told the link was used, not shown a server error.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=invitation.email,
+                email=invitation.email,
+                first_name=first_name,
+                password=password,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This invitation has already been used or has expired.")) from None
     invitation_accept(invitation=invitation, user=user)
     return user
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.bounds import in_bounds
 from core.time import Period
 from organisations.models import DIRECTORY_EDITORS, Role
 from organisations.tenancy import OrgRequest, member_required
@@ -45,15 +47,19 @@ def _section(table, slug: str) -> dict:
 
 def parse_period(kind: str, key: str) -> tuple[str, date]:
     """("month", "2026-03") → ("month", 1 March 2026); anything else → 404."""
+    start = None
     try:
-        if kind == Report.Kind.MONTH:
+        if kind == Report.Kind.MONTH and re.fullmatch(r"\d{4}-\d{2}", key):
             year, month = key.split("-")
-            return kind, date(int(year), int(month), 1)
-        if kind == Report.Kind.YEAR:
-            return kind, date(int(key), 1, 1)
-    except ValueError:
+            start = date(int(year), int(month), 1)
+        elif kind == Report.Kind.YEAR and re.fullmatch(r"\d{4}", key):
+            start = date(int(key), 1, 1)
+    except ValueError:  # month 00 or 13
         pass
-    raise Http404
+    # Outside the years Terrain knows, a report has no neighbours to compare with.
+    if start is None or not in_bounds(start):
+        raise Http404
+    return kind, start
 
 
 def period_key(kind: str, start: date) -> str:
