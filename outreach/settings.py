@@ -125,7 +125,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Repeated failed logins lock the account for this address (django-axes).
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For (0: clients connect directly). Lockouts and rate limits key on the
+# address this gives (core.client.client_address), never on the proxy's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Repeated failed logins lock this account for this address only (django-axes): an
+# attacker elsewhere locks out their own address, never the member.
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
