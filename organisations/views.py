@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -12,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import ratelimit
+from core.client import client_address
 from core.http import render_form
 from core.labels import user_label
 from organisations import selectors, services
@@ -25,6 +31,32 @@ from organisations.models import MEMBER_ADMINS, Invitation, Membership, Role
 from organisations.tenancy import SESSION_KEY, OrgRequest, get_for_org, member_required
 
 User = get_user_model()
+
+
+def _allow(name: str, key: str) -> bool:
+    limit, window = settings.RATE_LIMITS[name]
+    return ratelimit.allow(name, key, limit=limit, window=window)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def password_reset(request: OrgRequest) -> HttpResponse:
+    """Django's password reset, with a limit per client and per e-mail address."""
+    if request.method == "POST":
+        email = (request.POST.get("email") or "").strip().lower()
+        # The address is hashed: the cache never holds people's e-mail addresses.
+        email_key = hashlib.sha256(email.encode()).hexdigest()
+        if not _allow("password_reset_client", client_address(request)) or not _allow(
+            "password_reset_email", email_key
+        ):
+            return ratelimit.refused(
+                request,
+                _(
+                    "Several password reset e-mails have already been asked for: check your "
+                    "inbox and your spam folder, or try again in an hour."
+                ),
+            )
+    return auth_views.PasswordResetView.as_view()(request)
 
 
 @require_GET
@@ -68,6 +100,11 @@ def member_invite(request: OrgRequest) -> HttpResponse:
         organisation=request.organisation,
     )
     if request.method == "POST" and form.is_valid():
+        if not _allow("invitation", str(request.membership.pk)):
+            return ratelimit.refused(
+                request,
+                _("You have sent many invitations in the last hour: try again later."),
+            )
         services.invitation_create(
             organisation=request.organisation,
             email=form.cleaned_data["email"],
@@ -154,6 +191,10 @@ def invitation_accept(request: OrgRequest, token: str) -> HttpResponse:
             return _accept(request, invitation, request.user)
     elif existing is None:
         form = SignUpForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and not _allow("sign_up", client_address(request)):
+            return ratelimit.refused(
+                request, _("Too many sign-ups from this connection: try again in an hour.")
+            )
         if request.method == "POST" and form.is_valid():
             try:
                 user = services.user_create_from_invitation(

@@ -140,6 +140,37 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Rate limits: (requests, seconds), counted in the cache below (core.ratelimit).
+RATE_LIMITS = {
+    # Password-reset e-mails: to one address, and from one client address.
+    "password_reset_email": (3, 3600),
+    "password_reset_client": (10, 3600),
+    # Invitations sent by one member.
+    "invitation": (20, 3600),
+    # Calendar-link renewals by one member.
+    "calendar_renew": (10, 3600),
+    # Sign-ups through invitation links from one client address.
+    "sign_up": (10, 3600),
+}
+# Report downloads (PDF, XLSX, CSV) built at once for one organisation; the next one is
+# told to wait, so that a burst of annual PDFs cannot hold every worker.
+EXPORTS_AT_ONCE = 2
+
+# One cache shared by every app server in production (Redis): rate limits count there.
+# Without CACHE_URL, each process keeps its own in memory (development, tests).
+if cache_url := env_str("CACHE_URL", ""):
+    if not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": cache_url,
+            "KEY_PREFIX": "terrain",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from organisations import views as organisation_views
 from organisations.forms import LoginForm
 from outreach import views
 
@@ -23,6 +24,8 @@ urlpatterns = [
         ),
         name="login",
     ),
+    # Before Django's own: the same view behind a rate limit.
+    path("password_reset/", organisation_views.password_reset, name="password_reset"),
     path("", include("django.contrib.auth.urls")),
     path("", include("organisations.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -15,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import ratelimit
 from core.bounds import in_bounds
 from core.time import Period
 from organisations.models import DIRECTORY_EDITORS, Role
@@ -167,9 +169,17 @@ def report_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpR
     if fmt not in FORMATS:
         raise Http404
     report = _report(request, kind, key)
-    figures = report_figures(report, request.organisation)
-    tables = for_outsiders(figures.tables, figures.threshold)
-    content = render_export(fmt, tables, organisation=request.organisation.name, report=report)
+    with ratelimit.slot(
+        "export", str(request.organisation.pk), size=settings.EXPORTS_AT_ONCE, timeout=300
+    ) as free:
+        if not free:
+            return ratelimit.refused(
+                request,
+                _("Other reports of your organisation are being prepared: try again in a minute."),
+            )
+        figures = report_figures(report, request.organisation)
+        tables = for_outsiders(figures.tables, figures.threshold)
+        content = render_export(fmt, tables, organisation=request.organisation.name, report=report)
     name = f"terrain-{slugify(request.organisation.slug)}-{key}.{fmt}"
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from core.client import client_address
-from tests.factories import MembershipFactory
+from tests.organisations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
