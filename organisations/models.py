@@ -78,6 +78,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # When the membership was last reactivated. What was handed out before (a calendar
+    # link) does not come back with it: its users compare their own date with this one.
+    active_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -98,9 +98,11 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
         defaults={"role": invitation.role},
     )
     if not created:
+        if not membership.is_active:
+            membership.active_since = timezone.now()
         membership.role = invitation.role
         membership.is_active = True
-        membership.save(update_fields=["role", "is_active"])
+        membership.save(update_fields=["role", "is_active", "active_since"])
     return membership
 
 
@@ -140,10 +142,12 @@ def membership_update(
         membership.role == Role.MANAGER and by.role != Role.MANAGER
     ):
         raise PermissionDenied
+    if is_active and not membership.is_active:
+        membership.active_since = timezone.now()
     membership.role = role
     membership.is_active = is_active
     membership.full_clean()
-    membership.save(update_fields=["role", "is_active"])
+    membership.save(update_fields=["role", "is_active", "active_since"])
     return membership
 
 

@@ -139,3 +139,16 @@ def test_member_feed_and_organisation_feed_are_separate(member_client, org):
     assert page.count("Un lien est actif depuis") == 2
     volunteer = member_client(Role.VOLUNTEER)
     assert volunteer.post(reverse("org_calendar_feed_renew")).status_code == 403
+
+
+def test_a_deactivated_members_link_stays_dead_once_reactivated(member_client):
+    manager = member_client(Role.MANAGER)
+    volunteer = member_client(Role.VOLUNTEER)
+    url = _new_feed(volunteer)
+    edit = reverse("member_edit", args=[volunteer.membership.pk])
+    assert manager.post(edit, {"role": Role.VOLUNTEER}).status_code == 302
+    assert Client().get(url).status_code == 404
+    assert manager.post(edit, {"role": Role.VOLUNTEER, "is_active": "on"}).status_code == 302
+    assert Client().get(url).status_code == 404
+    # A new link works.
+    assert Client().get(_new_feed(volunteer)).status_code == 200
