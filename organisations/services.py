@@ -83,7 +83,13 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
-    """Use the invitation once: a conditional update makes a second use fail."""
+    """Use the invitation once: a conditional update makes a second use fail.
+
+    Only the invited address may use it: a forwarded link does not let whoever holds
+    it join with its role.
+    """
+    if not invitation_is_for(invitation, user):
+        raise PermissionDenied(_("This invitation was sent to another e-mail address."))
     claimed = Invitation.objects.filter(
         pk=invitation.pk,
         accepted_at__isnull=True,
@@ -104,6 +110,12 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
         membership.is_active = True
         membership.save(update_fields=["role", "is_active", "active_since"])
     return membership
+
+
+def invitation_is_for(invitation: Invitation, user: AbstractBaseUser) -> bool:
+    """Whether ``user`` is the person the invitation was sent to (by e-mail address)."""
+    addresses = {(user.get_username() or "").strip().lower(), (user.email or "").strip().lower()}
+    return invitation.email.strip().lower() in addresses
 
 
 @transaction.atomic

@@ -187,6 +187,11 @@ def invitation_accept(request: OrgRequest, token: str) -> HttpResponse:
     existing = User.objects.filter(username=invitation.email).first()
     form = None
     if request.user.is_authenticated:
+        if not services.invitation_is_for(invitation, request.user):
+            # Signed in as someone else (a forwarded link): nothing changes.
+            context = {"invitation": invitation, "existing": existing, "form": None}
+            context["wrong_address"] = True
+            return render(request, "organisations/invitation_accept.html", context, status=403)
         if request.method == "POST":
             return _accept(request, invitation, request.user)
     elif existing is None:
@@ -209,6 +214,7 @@ def invitation_accept(request: OrgRequest, token: str) -> HttpResponse:
             messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
             return redirect("home")
     context = {"invitation": invitation, "existing": existing, "form": form}
+    context["wrong_address"] = False
     status = 422 if form is not None and form.is_bound and form.errors else 200
     return render(request, "organisations/invitation_accept.html", context, status=status)
 
