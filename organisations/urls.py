@@ -8,6 +8,7 @@ urlpatterns = [
     path("organisation/none/", views.no_organisation, name="no_organisation"),
     path("organisation/switch/", views.organisation_switch, name="organisation_switch"),
     path("organisation/settings/", views.organisation_settings, name="organisation_settings"),
+    path("organisation/journal/", views.journal_page, name="journal"),
     path("members/", views.member_list, name="member_list"),
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),

@@ -20,7 +20,7 @@ from core import ratelimit
 from core.client import client_address
 from core.http import render_form
 from core.labels import user_label
-from organisations import selectors, services
+from organisations import journal, selectors, services
 from organisations.forms import (
     InvitationForm,
     MembershipForm,
@@ -173,7 +173,7 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
 @member_required(MEMBER_ADMINS)
 def invitation_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     invitation = get_for_org(Invitation, request, pk=pk)
-    services.invitation_revoke(invitation=invitation)
+    services.invitation_revoke(invitation=invitation, by=request.membership)
     messages.success(request, _("The invitation has been withdrawn."))
     return redirect("member_list")
 
@@ -227,3 +227,11 @@ def _accept(request: OrgRequest, invitation: Invitation, user) -> HttpResponse:
     request.session[SESSION_KEY] = invitation.organisation_id
     messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
     return redirect("home")
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def journal_page(request: OrgRequest) -> HttpResponse:
+    """The journal of sensitive actions, for managers; read-only, there is no edit path."""
+    context = {"entries": list(journal.entries(organisation=request.organisation))}
+    return render(request, "organisations/journal.html", context)

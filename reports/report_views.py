@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core import ratelimit
 from core.bounds import in_bounds
 from core.time import Period
-from organisations.models import DIRECTORY_EDITORS, Role
+from organisations import journal
+from organisations.models import DIRECTORY_EDITORS, JournalAction, Role
 from organisations.tenancy import OrgRequest, member_required
 from reports import exports, selectors, services
 from reports.charts import chart_for, data_table
@@ -183,6 +184,13 @@ def report_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpR
     name = f"terrain-{slugify(request.organisation.slug)}-{key}.{fmt}"
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    journal.record(
+        organisation=request.organisation,
+        actor=request.user,
+        action=JournalAction.REPORT_EXPORTED,
+        target=report_period(report.kind, report.start).label,
+        details=fmt.upper(),
+    )
     return response
 
 

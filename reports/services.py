@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from organisations.models import Organisation
+from organisations import journal
+from organisations.models import JournalAction, Organisation
 from reports.models import Report
 from reports.report import report_period, report_tables, serialize
 
@@ -45,5 +46,11 @@ def report_validate(*, report: Report, by: AbstractBaseUser) -> Report:
             "validated_by",
             "updated_at",
         ]
+    )
+    journal.record(
+        organisation=report.organisation_id,
+        actor=by,
+        action=JournalAction.REPORT_VALIDATED,
+        target=report_period(report.kind, report.start).label,
     )
     return report
