@@ -97,7 +97,13 @@ class OrganisationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "small_count_threshold", "return_cards_enabled", "note_retention_months"]
+        fields = [
+            "name",
+            "small_count_threshold",
+            "return_cards_enabled",
+            "note_retention_months",
+            "two_factor_required",
+        ]
 
 
 class SignUpForm(forms.Form):
@@ -135,3 +141,17 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The 6 digits of your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].replace(" ", "").strip()

@@ -31,6 +31,14 @@ class Organisation(models.Model):
         default=11,
         help_text=_("In reports and exports, counts below this are shown as “< threshold”."),
     )
+    two_factor_required = models.BooleanField(
+        _("two-factor sign-in for coordinators and managers"),
+        default=False,
+        help_text=_(
+            "Coordinators and managers must confirm each sign-in with a code from an "
+            "authenticator app. Volunteers may turn it on for themselves."
+        ),
+    )
     return_cards_enabled = models.BooleanField(
         _("return cards"),
         default=False,

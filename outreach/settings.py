@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "organisations",
     "territories",
     "outreach",
@@ -58,12 +61,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: private, no-store for signed-in people; Permissions-Policy.
     "core.middleware.PrivatePagesMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organisations.tenancy.CurrentOrganisationMiddleware",
+    # After the organisation is known: a second factor, asked for or required.
+    "organisations.two_factor.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns lockouts raised by the backend into a page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -172,6 +178,9 @@ if cache_url := env_str("CACHE_URL", ""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Two-factor sign-in (django-otp): the name shown in authenticator apps.
+OTP_TOTP_ISSUER = "Terrain"
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
