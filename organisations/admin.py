@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from organisations.models import Invitation, Membership, Organisation
+from organisations.models import Invitation, JournalEntry, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,3 +31,21 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     exclude = ["token_hash"]
     readonly_fields = ["accepted_at", "accepted_by", "invited_by"]
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    """Read-only: the journal is written by the services and never changed."""
+
+    list_display = ["at", "organisation", "actor_label", "action", "target"]
+    list_filter = ["action", "organisation"]
+    search_fields = ["actor_label", "target"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -98,7 +98,13 @@ class OrganisationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "small_count_threshold", "return_cards_enabled", "note_retention_months"]
+        fields = [
+            "name",
+            "small_count_threshold",
+            "return_cards_enabled",
+            "note_retention_months",
+            "two_factor_required",
+        ]
 
     def clean_note_retention_months(self) -> int:
         value = self.cleaned_data.get("note_retention_months")
@@ -140,3 +146,17 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The 6 digits of your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].replace(" ", "").strip()

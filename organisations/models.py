@@ -31,6 +31,14 @@ class Organisation(models.Model):
         default=11,
         help_text=_("In reports and exports, counts below this are shown as “< threshold”."),
     )
+    two_factor_required = models.BooleanField(
+        _("two-factor sign-in for coordinators and managers"),
+        default=False,
+        help_text=_(
+            "Coordinators and managers must confirm each sign-in with a code from an "
+            "authenticator app. Volunteers may turn it on for themselves."
+        ),
+    )
     return_cards_enabled = models.BooleanField(
         _("return cards"),
         default=False,
@@ -78,6 +86,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # When the membership was last reactivated. What was handed out before (a calendar
+    # link) does not come back with it: its users compare their own date with this one.
+    active_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,3 +145,59 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+
+class JournalAction(models.TextChoices):
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    MEMBER_DEACTIVATED = "member_deactivated", _("Member deactivated")
+    MEMBER_REACTIVATED = "member_reactivated", _("Member reactivated")
+    SETTINGS_CHANGED = "settings_changed", _("Organisation settings changed")
+    REPORT_VALIDATED = "report_validated", _("Report validated")
+    REPORT_EXPORTED = "report_exported", _("Report downloaded")
+    DATA_DOWNLOADED = "data_downloaded", _("Organisation data downloaded")
+
+
+class JournalEntry(models.Model):
+    """One sensitive action: who, when, what, in which organisation. Written once by
+    ``organisations.journal.record`` and never changed: no view, form or admin edits it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Kept as written: the journal still says who after an account is deleted.
+    actor_label = models.CharField(_("who"), max_length=254)
+    action = models.CharField(_("what"), max_length=40, choices=JournalAction.choices)
+    target = models.CharField(_("on"), max_length=254, blank=True)
+    details = models.CharField(_("details"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal of sensitive actions")
+        indexes = [models.Index(fields=["organisation", "-at"], name="journal_org_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=JournalAction.values), name="journal_action_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Integrity, not logic: an entry is written once.
+        if not self._state.adding:
+            raise ValueError("A journal entry is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A journal entry is never deleted.")

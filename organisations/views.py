@@ -2,29 +2,69 @@
 
 from __future__ import annotations
 
+import hashlib
+from base64 import b32encode
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
 
+from core import ratelimit
+from core.client import client_address
 from core.http import render_form
 from core.labels import user_label
-from organisations import selectors, services
+from organisations import journal, selectors, services, two_factor
 from organisations.forms import (
     InvitationForm,
     MembershipForm,
     OrganisationSettingsForm,
     SignUpForm,
+    TwoFactorCodeForm,
 )
 from organisations.models import MEMBER_ADMINS, Invitation, Membership, Role
 from organisations.tenancy import SESSION_KEY, OrgRequest, get_for_org, member_required
 
 User = get_user_model()
+
+
+def _allow(name: str, key: str) -> bool:
+    limit, window = settings.RATE_LIMITS[name]
+    return ratelimit.allow(name, key, limit=limit, window=window)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def password_reset(request: OrgRequest) -> HttpResponse:
+    """Django's password reset, with a limit per client and per e-mail address."""
+    if request.method == "POST":
+        email = (request.POST.get("email") or "").strip().lower()
+        # The address is hashed: the cache never holds people's e-mail addresses.
+        email_key = hashlib.sha256(email.encode()).hexdigest()
+        if not _allow("password_reset_client", client_address(request)) or not _allow(
+            "password_reset_email", email_key
+        ):
+            return ratelimit.refused(
+                request,
+                _(
+                    "Several password reset e-mails have already been asked for: check your "
+                    "inbox and your spam folder, or try again in an hour."
+                ),
+            )
+    return auth_views.PasswordResetView.as_view()(request)
 
 
 @require_GET
@@ -68,6 +108,11 @@ def member_invite(request: OrgRequest) -> HttpResponse:
         organisation=request.organisation,
     )
     if request.method == "POST" and form.is_valid():
+        if not _allow("invitation", str(request.membership.pk)):
+            return ratelimit.refused(
+                request,
+                _("You have sent many invitations in the last hour: try again later."),
+            )
         services.invitation_create(
             organisation=request.organisation,
             email=form.cleaned_data["email"],
@@ -136,7 +181,7 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
 @member_required(MEMBER_ADMINS)
 def invitation_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     invitation = get_for_org(Invitation, request, pk=pk)
-    services.invitation_revoke(invitation=invitation)
+    services.invitation_revoke(invitation=invitation, by=request.membership)
     messages.success(request, _("The invitation has been withdrawn."))
     return redirect("member_list")
 
@@ -150,10 +195,19 @@ def invitation_accept(request: OrgRequest, token: str) -> HttpResponse:
     existing = User.objects.filter(username=invitation.email).first()
     form = None
     if request.user.is_authenticated:
+        if not services.invitation_is_for(invitation, request.user):
+            # Signed in as someone else (a forwarded link): nothing changes.
+            context = {"invitation": invitation, "existing": existing, "form": None}
+            context["wrong_address"] = True
+            return render(request, "organisations/invitation_accept.html", context, status=403)
         if request.method == "POST":
             return _accept(request, invitation, request.user)
     elif existing is None:
         form = SignUpForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and not _allow("sign_up", client_address(request)):
+            return ratelimit.refused(
+                request, _("Too many sign-ups from this connection: try again in an hour.")
+            )
         if request.method == "POST" and form.is_valid():
             try:
                 user = services.user_create_from_invitation(
@@ -168,6 +222,7 @@ def invitation_accept(request: OrgRequest, token: str) -> HttpResponse:
             messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
             return redirect("home")
     context = {"invitation": invitation, "existing": existing, "form": form}
+    context["wrong_address"] = False
     status = 422 if form is not None and form.is_bound and form.errors else 200
     return render(request, "organisations/invitation_accept.html", context, status=status)
 
@@ -180,3 +235,101 @@ def _accept(request: OrgRequest, invitation: Invitation, user) -> HttpResponse:
     request.session[SESSION_KEY] = invitation.organisation_id
     messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
     return redirect("home")
+
+
+@require_GET
+@member_required({Role.MANAGER})
+def journal_page(request: OrgRequest) -> HttpResponse:
+    """The journal of sensitive actions, for managers; read-only, there is no edit path."""
+    context = {"entries": list(journal.entries(organisation=request.organisation))}
+    return render(request, "organisations/journal.html", context)
+
+
+# --- Two-factor sign-in ---------------------------------------------------------
+
+
+def _next_url(request: OrgRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return reverse("home")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; a person with an authenticator app is then asked for a code."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        two_factor.mark_pending(self.request, form.get_user())
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: OrgRequest) -> HttpResponse:
+    """Turn on a code from an authenticator app; shows the recovery codes once."""
+    user = request.user
+    if user_has_device(user) and user.is_verified():
+        context = {
+            "enabled": True,
+            "required": two_factor.is_required(request),
+            "codes_left": two_factor.recovery_codes_left(user),
+        }
+        return render(request, "organisations/two_factor_setup.html", context)
+    if user_has_device(user):
+        return redirect("two_factor_verify")
+    device = two_factor.pending_device(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            codes = two_factor.confirm(device=device)
+            otp_login(request, device)
+            two_factor.mark_done(request)
+            context = {"codes": codes, "next": _next_url(request)}
+            return render(request, "organisations/two_factor_codes.html", context)
+        form.add_error("code", _("This code is not the one your app shows: try again."))
+    context = {
+        "enabled": False,
+        "required": two_factor.is_required(request),
+        "form": form,
+        "secret": b32encode(device.bin_key).decode(),
+        "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+        "next": _next_url(request),
+    }
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "organisations/two_factor_setup.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: OrgRequest) -> HttpResponse:
+    """The second step of signing in. Wrong codes count as failed logins (django-axes)."""
+    user = request.user
+    if user.is_verified() or not user_has_device(user):
+        two_factor.mark_done(request)
+        return redirect(_next_url(request))
+    credentials = {"username": user.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        return render(request, "registration/lockout.html", status=429)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            two_factor.mark_done(request)
+            return redirect(_next_url(request))
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if AxesProxyHandler.is_locked(request, credentials):
+            return render(request, "registration/lockout.html", status=429)
+        form.add_error("code", _("This code is not valid: try the one your app shows now."))
+    status = 422 if form.is_bound and form.errors else 200
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "organisations/two_factor_verify.html", context, status=status)
+
+
+@require_POST
+def two_factor_turn_off(request: OrgRequest) -> HttpResponse:
+    if two_factor.is_required(request):
+        raise PermissionDenied
+    if request.user.is_verified():
+        two_factor.turn_off(user=request.user)
+        messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("two_factor_setup")

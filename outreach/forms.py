@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import DayField
 from core.forms import ScreenedTextMixin
 from core.labels import user_label
 from core.time import PARIS, local_datetime
@@ -27,10 +28,6 @@ class MemberChoiceField(forms.ModelChoiceField):
 class MembersChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return user_label(obj)
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _time_widget() -> forms.TimeInput:
@@ -122,7 +119,7 @@ class _PlanningForm(ScreenedTextMixin, forms.Form):
 
 
 class SessionForm(_PlanningForm):
-    day = forms.DateField(label=_("Day"), widget=_date_widget())
+    day = DayField(label=_("Day"))
     field_order = ["kind", "territory", "place", "day", "start_time", "end_time"]
 
     def __init__(self, *args, session: OutreachSession | None = None, **kwargs) -> None:
@@ -197,8 +194,8 @@ class SeriesForm(_PlanningForm):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
-    first_date = forms.DateField(label=_("From"), widget=_date_widget())
-    last_date = forms.DateField(label=_("Until"), widget=_date_widget())
+    first_date = DayField(label=_("From"))
+    last_date = DayField(label=_("Until"))
     field_order = [
         "kind",
         "territory",
@@ -278,7 +275,7 @@ class AgendaFilterForm(forms.Form):
         required=False,
         choices=[("week", _("Week")), ("month", _("Month"))],
     )
-    date = forms.DateField(label=_("Around"), required=False, widget=_date_widget())
+    date = DayField(label=_("Around"), required=False)
     territory = forms.ModelChoiceField(
         label=_("Territory"), required=False, queryset=Territory.objects.none()
     )

@@ -9,6 +9,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import validate_day
 from organisations.models import Membership, Organisation
 
 # A debrief stays open to volunteers this many days after the session ended.
@@ -101,6 +102,11 @@ class SessionSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        validate_day(self.first_date)
+        validate_day(self.last_date)
 
 
 class OutreachSession(models.Model):
@@ -217,6 +223,11 @@ class OutreachSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        validate_day(self.starts_at)
+        validate_day(self.ends_at)
 
     @property
     def is_cancelled(self) -> bool:

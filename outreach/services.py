@@ -374,12 +374,20 @@ def calendar_feed_revoke(*, organisation: Organisation, member: Membership | Non
 
 
 def calendar_feed_for_token(token: str) -> CalendarFeed | None:
-    """The live feed for ``token``; a member's feed dies with their membership."""
+    """The live feed for ``token``; a member's feed dies with their membership, and
+    does not come back if they are reactivated."""
     feed = (
         CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
         .select_related("organisation", "member")
         .first()
     )
-    if feed is None or (feed.member is not None and not feed.member.is_active):
+    if feed is None:
+        return None
+    member = feed.member
+    if member is not None and (
+        not member.is_active
+        # Made before the member was deactivated and reactivated: it stays dead.
+        or (member.active_since is not None and feed.created_at < member.active_since)
+    ):
         return None
     return feed

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "organisations",
     "territories",
     "outreach",
@@ -56,12 +59,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for signed-in people; Permissions-Policy.
+    "core.middleware.PrivatePagesMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organisations.tenancy.CurrentOrganisationMiddleware",
+    # After the organisation is known: a second factor, asked for or required.
+    "organisations.two_factor.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns lockouts raised by the backend into a page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,13 +134,54 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Repeated failed logins lock the account for this address (django-axes).
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For (0: clients connect directly). Lockouts and rate limits key on the
+# address this gives (core.client.client_address), never on the proxy's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Repeated failed logins lock this account for this address only (django-axes): an
+# attacker elsewhere locks out their own address, never the member.
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Rate limits: (requests, seconds), counted in the cache below (core.ratelimit).
+RATE_LIMITS = {
+    # Password-reset e-mails: to one address, and from one client address.
+    "password_reset_email": (3, 3600),
+    "password_reset_client": (10, 3600),
+    # Invitations sent by one member.
+    "invitation": (20, 3600),
+    # Calendar-link renewals by one member.
+    "calendar_renew": (10, 3600),
+    # Sign-ups through invitation links from one client address.
+    "sign_up": (10, 3600),
+}
+# Report downloads (PDF, XLSX, CSV) built at once for one organisation; the next one is
+# told to wait, so that a burst of annual PDFs cannot hold every worker.
+EXPORTS_AT_ONCE = 2
+
+# One cache shared by every app server in production (Redis): rate limits count there.
+# Without CACHE_URL, each process keeps its own in memory (development, tests).
+if cache_url := env_str("CACHE_URL", ""):
+    if not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": cache_url,
+            "KEY_PREFIX": "terrain",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Two-factor sign-in (django-otp): the name shown in authenticator apps.
+OTP_TOTP_ISSUER = "Terrain"
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
@@ -167,17 +216,29 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Terrain <no-reply@localhost>
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
+# Production settings over plain HTTP on this machine only (to try DEBUG off on a laptop):
+# turns off the HTTPS redirect, the secure cookies and HSTS. Refused for any other host.
+LOCAL_HTTP = env_bool("LOCAL_HTTP", False)
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= {"localhost", "127.0.0.1", "[::1]"}:
+    raise ImproperlyConfigured(
+        "LOCAL_HTTP=true serves plain HTTP: ALLOWED_HOSTS may only name localhost, "
+        "127.0.0.1 or [::1]."
+    )
+HTTPS = not DEBUG and not LOCAL_HTTP
+
 # Security: safe by default when DEBUG is off; each can be relaxed explicitly.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
 X_FRAME_OPTIONS = "DENY"
+# htmx reads the token from the page (hx-headers on <body>), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 
 # No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = {

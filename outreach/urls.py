@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from organisations import views as organisation_views
 from organisations.forms import LoginForm
 from outreach import views
 
@@ -18,11 +18,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        organisation_views.LoginView.as_view(
             authentication_form=LoginForm, redirect_authenticated_user=True
         ),
         name="login",
     ),
+    # Before Django's own: the same view behind a rate limit.
+    path("password_reset/", organisation_views.password_reset, name="password_reset"),
     path("", include("django.contrib.auth.urls")),
     path("", include("organisations.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

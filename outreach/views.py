@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 from itertools import groupby
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import ratelimit
 from core.http import render_form, render_page
 from core.labels import user_label
 from core.time import PARIS, local_datetime
@@ -424,6 +426,13 @@ def calendar_feeds(request: OrgRequest) -> HttpResponse:
 
 
 def _renew(request: OrgRequest, *, member) -> HttpResponse:
+    limit, window = settings.RATE_LIMITS["calendar_renew"]
+    if not ratelimit.allow(
+        "calendar_renew", str(request.membership.pk), limit=limit, window=window
+    ):
+        return ratelimit.refused(
+            request, _("The calendar link has been renewed many times: try again later.")
+        )
     _feed, token = services.calendar_feed_renew(organisation=request.organisation, member=member)
     url = request.build_absolute_uri(reverse("calendar_feed_ics", args=[token]))
     # The raw token exists only in this response: only its hash is stored.

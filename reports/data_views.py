@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from organisations.models import Role
+from organisations import journal
+from organisations.models import JournalAction, Role
 from organisations.tenancy import OrgRequest, member_required
 from reports.data_export import EXPORT_FILES, organisation_data_zip
 
@@ -31,4 +32,10 @@ def data_export(request: OrgRequest) -> HttpResponse:
     name = f"terrain-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
+    journal.record(
+        organisation=organisation,
+        actor=request.user,
+        action=JournalAction.DATA_DOWNLOADED,
+        target=name,
+    )
     return response

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import DayField
 from core.forms import ScreenedTextMixin
 from core.labels import user_label
 from core.time import Period
@@ -32,20 +33,17 @@ class DashboardFilterForm(forms.Form):
             ("custom", _("Custom")),
         ],
     )
-    on = forms.DateField(
+    on = DayField(
         label=_("Including the day"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    start = forms.DateField(
+    start = DayField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = DayField(
         label=_("To (included)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     territory = forms.ModelChoiceField(
         label=_("Territory"), required=False, queryset=Territory.objects.none()

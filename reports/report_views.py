@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -16,8 +18,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import ratelimit
+from core.bounds import in_bounds
 from core.time import Period
-from organisations.models import DIRECTORY_EDITORS, Role
+from organisations import journal
+from organisations.models import DIRECTORY_EDITORS, JournalAction, Role
 from organisations.tenancy import OrgRequest, member_required
 from reports import exports, selectors, services
 from reports.charts import chart_for, data_table
@@ -56,15 +61,19 @@ def _section(table, slug: str) -> dict:
 
 def parse_period(kind: str, key: str) -> tuple[str, date]:
     """("month", "2026-03") → ("month", 1 March 2026); anything else → 404."""
+    start = None
     try:
-        if kind == Report.Kind.MONTH:
+        if kind == Report.Kind.MONTH and re.fullmatch(r"\d{4}-\d{2}", key):
             year, month = key.split("-")
-            return kind, date(int(year), int(month), 1)
-        if kind == Report.Kind.YEAR:
-            return kind, date(int(key), 1, 1)
-    except ValueError:
+            start = date(int(year), int(month), 1)
+        elif kind == Report.Kind.YEAR and re.fullmatch(r"\d{4}", key):
+            start = date(int(key), 1, 1)
+    except ValueError:  # month 00 or 13
         pass
-    raise Http404
+    # Outside the years Terrain knows, a report has no neighbours to compare with.
+    if start is None or not in_bounds(start):
+        raise Http404
+    return kind, start
 
 
 def period_key(kind: str, start: date) -> str:
@@ -194,12 +203,27 @@ def report_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpR
     if fmt not in FORMATS:
         raise Http404
     report = _report(request, kind, key)
-    figures = report_figures(report, request.organisation)
-    tables = for_outsiders(figures.tables, figures.threshold)
-    content = render_export(fmt, tables, organisation=request.organisation.name, report=report)
+    with ratelimit.slot(
+        "export", str(request.organisation.pk), size=settings.EXPORTS_AT_ONCE, timeout=300
+    ) as free:
+        if not free:
+            return ratelimit.refused(
+                request,
+                _("Other reports of your organisation are being prepared: try again in a minute."),
+            )
+        figures = report_figures(report, request.organisation)
+        tables = for_outsiders(figures.tables, figures.threshold)
+        content = render_export(fmt, tables, organisation=request.organisation.name, report=report)
     name = f"terrain-{slugify(request.organisation.slug)}-{key}.{fmt}"
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    journal.record(
+        organisation=request.organisation,
+        actor=request.user,
+        action=JournalAction.REPORT_EXPORTED,
+        target=report_period(report.kind, report.start).label,
+        details=fmt.upper(),
+    )
     return response
 
 

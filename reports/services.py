@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from organisations.models import Organisation
+from organisations import journal
+from organisations.models import JournalAction, Organisation
 from outreach.models import OutreachSession
 from reports.models import Report
 from reports.report import report_period, report_tables, serialize
@@ -96,5 +97,11 @@ def report_validate(*, report: Report, by: AbstractBaseUser) -> Report:
             "validated_by",
             "updated_at",
         ]
+    )
+    journal.record(
+        organisation=report.organisation_id,
+        actor=by,
+        action=JournalAction.REPORT_VALIDATED,
+        target=report_period(report.kind, report.start).label,
     )
     return report

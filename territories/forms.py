@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import validate_day
 from core.forms import ScreenedTextMixin
 from organisations.models import Organisation
 from territories.models import Observation, Partner, Place, Territory, Weekday
@@ -137,6 +138,10 @@ class ObservationForm(ScreenedTextMixin, forms.ModelForm):
             "observed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "text": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["observed_on"].validators.append(validate_day)
 
 
 class DirectoryFilterForm(OrganisationFormMixin, forms.Form):

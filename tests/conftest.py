@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from organisations.models import Role
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits count in the cache: each test starts with none used."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -35,7 +35,9 @@ def test_integers_and_lists(monkeypatch):
 def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess:
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'outreach.settings'; "
-        "django.setup(); from django.conf import settings; print(settings.DEBUG)"
+        "django.setup(); from django.conf import settings; print(settings.DEBUG, "
+        "settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, "
+        "settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -54,4 +56,29 @@ def test_debug_is_off_by_default_and_a_secret_key_is_then_required():
 def test_debug_on_runs_without_a_secret_key():
     result = _settings_with({"DEBUG": "true"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True"
+    assert result.stdout.split()[0] == "True"
+
+
+PRODUCTION = {"SECRET_KEY": "a-real-secret-for-this-test-only-0123456789abcdefghij"}
+
+
+def test_production_defaults_to_https():
+    result = _settings_with({**PRODUCTION, "ALLOWED_HOSTS": "terrain.example.org"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "True", "31536000"]
+
+
+def test_local_http_turns_off_the_four_https_settings_on_localhost():
+    result = _settings_with(
+        {**PRODUCTION, "LOCAL_HTTP": "true", "ALLOWED_HOSTS": "localhost,127.0.0.1"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "False", "False", "0"]
+
+
+def test_local_http_is_refused_for_any_other_host():
+    result = _settings_with(
+        {**PRODUCTION, "LOCAL_HTTP": "true", "ALLOWED_HOSTS": "localhost,terrain.example.org"}
+    )
+    assert result.returncode != 0
+    assert "LOCAL_HTTP=true serves plain HTTP" in result.stderr

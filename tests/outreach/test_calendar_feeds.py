@@ -150,3 +150,16 @@ def test_the_new_link_comes_with_a_copy_button_and_a_webcal_link(volunteer_clien
     # Once shown, never again: the page reloaded has neither.
     again = volunteer_client.get(reverse("calendar_feeds")).content.decode()
     assert "webcal://" not in again and "data-copy" not in again
+
+
+def test_a_deactivated_members_link_stays_dead_once_reactivated(member_client):
+    manager = member_client(Role.MANAGER)
+    volunteer = member_client(Role.VOLUNTEER)
+    url = _new_feed(volunteer)
+    edit = reverse("member_edit", args=[volunteer.membership.pk])
+    assert manager.post(edit, {"role": Role.VOLUNTEER}).status_code == 302
+    assert Client().get(url).status_code == 404
+    assert manager.post(edit, {"role": Role.VOLUNTEER, "is_active": "on"}).status_code == 302
+    assert Client().get(url).status_code == 404
+    # A new link works.
+    assert Client().get(_new_feed(volunteer)).status_code == 200
