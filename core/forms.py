@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.privacy import find_identifying_data, highlight
+
+# The message names each different finding once, and at most this many: a long text
+# repeating one name gets one line about it, not a thousand (the text itself is marked).
+MAX_LISTED = 8
+
+
+def _findings_in_words(findings) -> str:
+    listed = list(dict.fromkeys((f.text, f.explanation) for f in findings))
+    what = "; ".join(f"« {text} » : {explanation}" for text, explanation in listed[:MAX_LISTED])
+    if len(listed) > MAX_LISTED:
+        more = len(listed) - MAX_LISTED
+        what += " " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}
+    return what
 
 
 class ScreenedTextMixin:
@@ -27,7 +41,7 @@ class ScreenedTextMixin:
             if not findings:
                 continue
             self.fields[name].screened_html = highlight(text, findings)
-            what = "; ".join(f"« {f.text} » : {f.explanation}" for f in findings)
+            what = _findings_in_words(findings)
             self.add_error(
                 name,
                 forms.ValidationError(

@@ -115,21 +115,22 @@ def _chips(org, session, signals, referrals) -> dict:
     rights and partners), keeping the row's current value among them."""
     rights = selectors.chip_rights(organisation=org)
     partners = selectors.chip_partners(organisation=org, session=session)
-    right = signals.forms[0]["right"]
-    partner = referrals.forms[0]["partner"]
-    for chosen, chips, model in (
-        (right.value(), rights, right.field.queryset),
-        (partner.value(), partners, partner.field.queryset),
-    ):
+    # A forged post without the formsets' management data has no rows at all.
+    right = signals.forms[0]["right"] if signals.forms else None
+    partner = referrals.forms[0]["partner"] if referrals.forms else None
+    for bound, chips in ((right, rights), (partner, partners)):
+        chosen = bound.value() if bound is not None else None
         if chosen and str(chosen) not in {str(c.pk) for c in chips}:
-            extra = model.filter(pk=chosen).first() if str(chosen).isdigit() else None
+            extra = (
+                bound.field.queryset.filter(pk=chosen).first() if str(chosen).isdigit() else None
+            )
             if extra:
                 chips.append(extra)
     return {
         "chip_rights": rights,
         "chip_partners": partners,
-        "chip_right": str(right.value() or ""),
-        "chip_partner": str(partner.value() or ""),
+        "chip_right": str((right.value() if right is not None else "") or ""),
+        "chip_partner": str((partner.value() if partner is not None else "") or ""),
     }
 
 
