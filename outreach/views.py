@@ -75,6 +75,8 @@ def _place_follows_territory(request: OrgRequest, form) -> None:
             "hx-target": "#id_place",
             "hx-swap": "outerHTML",
             "hx-trigger": "change",
+            # No place can be picked from the old list while the new one is on its way.
+            "hx-disabled-elt": "#id_place",
         }
     )
 

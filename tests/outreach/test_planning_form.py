@@ -40,6 +40,7 @@ def test_the_place_list_follows_the_territory(coordinator_client, geography):
     assert "Mairie de Ria" not in places
     # The territory select asks for the place list again when it changes (htmx).
     assert 'hx-select="#id_place"' in page and 'hx-target="#id_place"' in page
+    assert 'hx-disabled-elt="#id_place"' in page
 
 
 def test_a_place_of_another_territory_is_refused(coordinator_client, geography):
