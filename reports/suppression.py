@@ -606,12 +606,21 @@ def suppress(table: Table, threshold: int) -> SuppressedTable:
 
 def group_small(table: Table, threshold: int, label: str, all_label: str = "") -> Table:
     """``table`` with its categories of fewer than ``threshold`` people (but more than
-    none) gathered into one last row ``label`` ("Other rights"): one row to mask
-    instead of many, and often none. Needs two such rows at least; a rate is computed
-    again from its columns (encounters per 10 hours: numerator and hours added)."""
+    none, counted by the table's main measure) gathered into one last row ``label``
+    ("Other rights"), or ``all_label`` when every row was small: one row to mask instead
+    of many, and often none. Needs two such rows at least; a rate is computed again from
+    its columns (encounters per 10 hours: numerator and hours added)."""
     if table.adds_up == "none" or not table.rows:
         return table
-    people = [j for j in range(len(table.columns)) if table.kind_of(j) == "people"]
+    # A row is small by its main count of people: the row's total where every column
+    # counts the same thing, else the column the chart draws (or a rate's numerator).
+    main = table.chart_column
+    if main != "total":
+        main = table.rates.get(main, main)
+    if main == "total" or table.kind_of(main) != "people":
+        people = [j for j in range(len(table.columns)) if table.kind_of(j) == "people"]
+    else:
+        people = [main]
 
     def size(row: Row) -> int:
         return sum(row.values[j] or 0 for j in people)

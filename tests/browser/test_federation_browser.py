@@ -3,6 +3,8 @@ the XLSX away."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
@@ -32,7 +34,8 @@ def test_federation_manager_compares_the_demo_organisations_and_downloads_the_xl
 
     with page.expect_download() as download:
         page.get_by_role("link", name="XLSX").click()
-    workbook = load_workbook(download.value.path())
+    # Playwright keeps the file without its extension, which openpyxl refuses by name.
+    workbook = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert workbook.worksheets[0].title == "Bilan"
     side_sheet = workbook["Organisations côte à côte"]
     names = [row[0] for row in side_sheet.iter_rows(values_only=True) if row and row[0]]
