@@ -181,6 +181,8 @@ else:
 
 # Two-factor sign-in (django-otp): the name shown in authenticator apps.
 OTP_TOTP_ISSUER = "Terrain"
+# The admin never shows a member's secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
