@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from core.labels import user_label
 from organisations.models import JournalAction, JournalEntry, Organisation
 
-__all__ = ["JournalAction", "entries", "record"]
+__all__ = ["JournalAction", "entries", "purge", "record"]
 
 
 def _label(user: AbstractBaseUser | None) -> str:
@@ -44,3 +44,14 @@ def record(
 def entries(*, organisation: Organisation, limit: int = 500) -> QuerySet[JournalEntry]:
     """The latest entries of one organisation, newest first."""
     return JournalEntry.objects.filter(organisation=organisation).order_by("-at", "-pk")[:limit]
+
+
+def purge(*, before, dry_run: bool = False) -> int:
+    """Entries older than ``before`` (a datetime), past the journal's retention: deleted
+    in bulk by the daily retention command, the only deletion there is."""
+    old = JournalEntry.objects.filter(at__lt=before)
+    count = old.count()
+    if not dry_run:
+        # QuerySet.delete() does not call JournalEntry.delete(), which refuses one by one.
+        old.delete()
+    return count

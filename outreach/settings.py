@@ -180,8 +180,14 @@ if cache_url := env_str("CACHE_URL", ""):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The journal of sensitive actions is kept this long (CNIL: 6 months to a year for
+# access logs), then apply_retention deletes it.
+JOURNAL_RETENTION_MONTHS = 12
+
 # Two-factor sign-in (django-otp): the name shown in authenticator apps.
 OTP_TOTP_ISSUER = "Terrain"
+# The admin never shows a member's secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)

@@ -120,3 +120,28 @@ def _all_names():
                 yield p.name
 
     return list(walk(get_resolver().url_patterns))
+
+
+def test_the_journal_is_kept_a_year_then_deleted_by_the_retention_command(org):
+    from datetime import datetime, timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from core.time import PARIS
+
+    old = JournalEntry.objects.create(
+        organisation=org, actor_label="x", action=JournalAction.DATA_DOWNLOADED
+    )
+    recent = JournalEntry.objects.create(
+        organisation=org, actor_label="x", action=JournalAction.DATA_DOWNLOADED
+    )
+    now = datetime(2026, 12, 2, 12, tzinfo=PARIS)
+    JournalEntry.objects.filter(pk=old.pk).update(at=now - timedelta(days=370))
+    JournalEntry.objects.filter(pk=recent.pk).update(at=now - timedelta(days=300))
+    out = StringIO()
+    call_command("apply_retention", "--today", "2026-12-02", "--dry-run", stdout=out)
+    assert "would delete 1 entries" in out.getvalue()
+    assert JournalEntry.objects.count() == 2
+    call_command("apply_retention", "--today", "2026-12-02", stdout=StringIO())
+    assert list(JournalEntry.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from encounters.retention import retention_apply
+from core.time import local_datetime
+from encounters.retention import retention_apply, retention_cutoff
+from organisations import journal
 from organisations.models import Organisation
 
 
@@ -37,6 +40,10 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"No organisation {organisation!r}.")
         results = retention_apply(today=day, dry_run=dry_run, organisation=org)
+        journal_before = local_datetime(
+            retention_cutoff(months=settings.JOURNAL_RETENTION_MONTHS, today=day), time.min
+        )
+        purged = journal.purge(before=journal_before, dry_run=dry_run)
         verb = "would empty" if dry_run else "emptied"
         for result in results:
             self.stdout.write(
@@ -44,3 +51,7 @@ class Command(BaseCommand):
                 f"{result.encounter_changes} corrections, {result.debriefs} debriefs, "
                 f"{result.observations} observations (kept from {result.cutoff.isoformat()})"
             )
+        self.stdout.write(
+            f"journal: {'would delete' if dry_run else 'deleted'} {purged} entries older than "
+            f"{settings.JOURNAL_RETENTION_MONTHS} months"
+        )
