@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+
 import pytest
 from django.contrib.admin.sites import site
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from core.time import local_datetime
 from organisations import services
 from organisations.models import Invitation, JournalAction, JournalEntry, Role
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +39,12 @@ def test_sensitive_actions_are_journalled_with_who_what_and_when(member_client, 
     services.organisation_update(
         organisation=org, by=manager.membership, small_count_threshold=5, name=org.name
     )
-    manager.post(reverse("report_validate", args=["month", "2026-03"]))
+    # A report can be validated once its month has ended, from the first activity on.
+    OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org),
+        starts_at=local_datetime(date(2026, 3, 10), time(9)),
+    )
+    assert manager.post(reverse("report_validate", args=["month", "2026-03"])).status_code == 302
     manager.get(reverse("report_download", args=["month", "2026-03", "csv"]))
     manager.get(reverse("data_export"))
     assert _actions(org) == [

@@ -96,10 +96,14 @@ def test_report_rows_exist_only_from_the_first_activity_to_this_month(
     coordinator_client, org, october
 ):
     text = {"highlights": "Texte.", "difficulties": "", "partnerships": ""}
-    for key in ("1900-01", "2026-09", "2099-12"):
+    # Years outside 2000-2100 are not served at all (404, like every URL of the app).
+    outside = coordinator_client.post(reverse("report_narrative", args=["month", "1900-01"]), text)
+    assert outside.status_code == 404
+    for key in ("2026-09", "2099-12"):
         response = coordinator_client.post(reverse("report_narrative", args=["month", key]), text)
         assert response.status_code == 422, key
-        assert "Les bilans existent de octobre 2026" in response.content.decode()
+        message = "Les bilans existent à partir de la première activité de l’organisation"
+        assert f"{message} (octobre 2026)" in response.content.decode()
     assert not Report.objects.exists()
     ok = coordinator_client.post(reverse("report_narrative", args=["month", "2026-10"]), text)
     assert ok.status_code == 302 and Report.objects.count() == 1
