@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -259,16 +260,21 @@ def referral_outcome(request: OrgRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_GET
 def service_worker(request: OrgRequest) -> HttpResponse:
-    """The service worker, served from the root so that its scope is the whole site.
-
-    It is a template so that it knows the (hashed) URLs of the static files to keep."""
-    assets = [static(p) for p in ("css/terrain.css", "vendor/htmx.min.js", "js/field.js")]
-    response = render(
-        request,
-        "encounters/sw.js",
-        {"assets": assets, "version": "-".join(a.rsplit("/", 1)[-1] for a in assets)},
-        content_type="text/javascript; charset=utf-8",
-    )
+    """The service worker, a static file (static/js/sw.js) served from the root so that
+    its scope is the whole site. The page registers it with the URL of the queue module
+    it shares with it (js/queue.js), so nothing here knows the static files."""
+    path = finders.find("js/sw.js") or staticfiles_storage.path("js/sw.js")
+    with open(path, "rb") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_GET
+@member_required()
+def offline_queue(request: OrgRequest) -> HttpResponse:
+    """What waits on this phone and what the server refused ("À revoir"). The list
+    itself lives in the phone (js/field.js fills it from the queue); the page is kept
+    by the service worker so that it opens without signal."""
+    return render(request, "encounters/offline_queue.html", {})

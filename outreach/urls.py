@@ -16,6 +16,7 @@ handler400 = "outreach.errors.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path(
         "login/",
         auth_views.LoginView.as_view(

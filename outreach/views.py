@@ -10,8 +10,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -391,3 +392,50 @@ def home(request: OrgRequest) -> HttpResponse:
         **home_context(request),
     }
     return render(request, "outreach/home.html", context)
+
+
+@login_not_required
+def csrf_failure(request: OrgRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF_FAILURE_VIEW: a French page instead of the raw English one. It
+    happens when a page was opened before a new login (its token is stale)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@require_GET
+def web_manifest(request: OrgRequest) -> HttpResponse:
+    """The web app manifest: Terrain installs on the phone's home screen and opens on
+    "Today", standalone, in the brand colour."""
+    icons = [
+        {"src": static(f"icons/terrain-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ] + [
+        {
+            "src": static(f"icons/terrain-maskable-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "maskable",
+        }
+        for size in (192, 512)
+    ]
+    manifest = {
+        "id": "/",
+        "name": _("Terrain: outreach in the field"),
+        "short_name": "Terrain",
+        "description": _("Plan outreach sessions and log contacts in the field, even offline."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("today"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#fbfaf7",
+        "theme_color": "#1f5f4a",
+        "icons": icons,
+    }
+    response = JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
