@@ -9,8 +9,8 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from PIL import Image
 from django.test import Client
+from PIL import Image
 
 pytestmark = pytest.mark.django_db
 
