@@ -238,6 +238,8 @@
     if (form?.matches("[data-tap-form]")) {
       // One key per tap: two taps are two contacts, a replayed tap stays one.
       event.detail.parameters.client_uuid = newUuid();
+      // When it was tapped: a tap sent late (it waited without signal) is not late.
+      event.detail.parameters.at = new Date().toISOString();
     } else if (form?.matches("[data-undo-form]")) {
       // Kept with a queued undo, so that the counters know what it takes back.
       event.detail.parameters.undo_kind = undoInput()?.dataset.kind || "";

@@ -150,9 +150,10 @@ def test_the_same_conversation_posted_twice_is_saved_once(volunteer_client, sess
     second = volunteer_client.post(url, data)
     assert first.status_code == second.status_code == 302
     assert Encounter.objects.count() == 1
-    # Even a replay that would now be invalid finds the saved one.
+    # The same UUID with another content (here, invalid) keeps the saved one and says
+    # so with a 409 (issue 11: "same UUID, same answer").
     data["age_band"] = "nonsense"
-    assert volunteer_client.post(url, data).status_code == 302
+    assert volunteer_client.post(url, data).status_code == 409
     assert Encounter.objects.count() == 1
 
 
