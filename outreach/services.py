@@ -210,15 +210,31 @@ def series_create(
     return series, _generate(series, team)
 
 
+def _without_field_data(sessions):
+    """The sessions where nothing was logged: no tap, no conversation, no debrief.
+    (Reverse relations: the field data lives in encounters, a layer above.)"""
+    return (
+        sessions.filter(debriefed_at__isnull=True)
+        .exclude(taps__isnull=False)
+        .exclude(encounters__isnull=False)
+    )
+
+
+def session_has_field_data(session: OutreachSession) -> bool:
+    """Taps, conversations or a debrief: what a change to the series must never destroy."""
+    return not _without_field_data(OutreachSession.objects.filter(pk=session.pk)).exists()
+
+
 def _replaceable(series: SessionSeries, since: datetime):
     """Occurrences from ``since`` on that a change to the series may rewrite: not
-    edited on their own, not started, not debriefed."""
-    return OutreachSession.objects.filter(
-        series=series,
-        starts_at__gte=since,
-        is_detached=False,
-        debriefed_at__isnull=True,
-        status__in=[SessionStatus.PLANNED, SessionStatus.CANCELLED],
+    edited on their own, not started, with nothing logged in them."""
+    return _without_field_data(
+        OutreachSession.objects.filter(
+            series=series,
+            starts_at__gte=since,
+            is_detached=False,
+            status__in=[SessionStatus.PLANNED, SessionStatus.CANCELLED],
+        )
     )
 
 
@@ -239,10 +255,21 @@ def series_update_following(
 
     The old series ends the day before; a new series starts on the session's day with
     the new settings and the same days of the week and last day. Occurrences edited on
-    their own or already debriefed keep their own values.
+    their own, or with field data (taps, conversations, a debrief), keep their own
+    values; when ``session`` itself has field data it is kept as it is and the change
+    applies from the next day. Returns the new series.
     """
     old = SessionSeries.objects.select_for_update().get(pk=session.series_id)
     day = timezone.localtime(session.starts_at, PARIS).date()
+    keep = session_has_field_data(session)
+    first = day + timedelta(days=1) if keep else day
+    if first > old.last_date:
+        raise ValidationError(
+            _(
+                "This session already has field data (taps, conversations or a debrief) "
+                "and is the last of its series: there is nothing after it to change."
+            )
+        )
     new = SessionSeries(
         organisation_id=old.organisation_id,
         kind=kind,
@@ -251,28 +278,29 @@ def series_update_following(
         weekdays=old.weekdays,
         start_time=start_time,
         end_time=end_time,
-        first_date=day,
+        first_date=first,
         last_date=old.last_date,
         lead=lead,
         objectives=objectives,
     )
     _validate_series(new)
-    since = local_datetime(day, time.min)
+    since = local_datetime(first, time.min)
     _replaceable(old, since).delete()
-    # The edited session itself is replaced too, even if it had been detached.
-    OutreachSession.objects.filter(pk=session.pk, debriefed_at__isnull=True).delete()
-    # It may have been marked done without a debrief: its day's figures change.
-    counters.recount_session(session=session)
+    if not keep:
+        # The edited session itself is replaced too, even if it had been detached.
+        _without_field_data(OutreachSession.objects.filter(pk=session.pk)).delete()
+        # It may have been marked done without a debrief: its day's figures change.
+        counters.recount_session(session=session)
     new.save()
     team = _team(lead, members)
     SeriesMember.objects.bulk_create(
         SeriesMember(organisation_id=old.organisation_id, series=new, user=user) for user in team
     )
-    # What stays on the old series after the split (detached or debriefed sessions)
-    # moves to the new one, so that the series holds every later occurrence.
+    # What stays on the old series after the split (detached sessions, sessions with
+    # field data) moves to the new one, so that the series holds every later occurrence.
     OutreachSession.objects.filter(series=old, starts_at__gte=since).update(series=new)
-    if day > old.first_date:
-        old.last_date = day - timedelta(days=1)
+    if first > old.first_date:
+        old.last_date = first - timedelta(days=1)
         old.save(update_fields=["last_date"])
     else:
         # Nothing of the old series is left before this day: it has no more use.
@@ -292,14 +320,21 @@ def session_cancel(*, session: OutreachSession, reason: str, following: bool = F
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for cancelling.")})
+    # Cancelled alone, a session keeps what was logged in it (the rain came after the
+    # first conversation). From a series, sessions with field data are kept as they are.
     targets = OutreachSession.objects.filter(pk=session.pk)
     if following and session.series_id is not None:
-        targets = OutreachSession.objects.filter(
-            series_id=session.series_id, starts_at__gte=session.starts_at
+        keep = session_has_field_data(session)
+        # Sessions with field data are kept as they are, from this one on.
+        targets = _without_field_data(
+            OutreachSession.objects.filter(
+                series_id=session.series_id, starts_at__gte=session.starts_at
+            )
         )
         day = timezone.localtime(session.starts_at, PARIS).date()
-        SessionSeries.objects.filter(pk=session.series_id, first_date__lt=day).update(
-            last_date=day - timedelta(days=1)
+        last = day if keep else day - timedelta(days=1)
+        SessionSeries.objects.filter(pk=session.series_id, first_date__lte=last).update(
+            last_date=last
         )
     changes = {"status": SessionStatus.CANCELLED, "cancel_reason": reason}
     if not following and session.series_id is not None:

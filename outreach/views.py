@@ -228,13 +228,25 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
         }
         try:
             if data.get("scope") == "following":
+                kept = services.session_has_field_data(session)
                 services.series_update_following(
                     session=session,
                     start_time=data["start_time"],
                     end_time=data["end_time"],
                     **common,
                 )
-                messages.success(request, _("This session and the following ones have changed."))
+                if kept:
+                    messages.success(
+                        request,
+                        _(
+                            "This session keeps what was logged in it; the following ones "
+                            "have changed."
+                        ),
+                    )
+                else:
+                    messages.success(
+                        request, _("This session and the following ones have changed.")
+                    )
                 return redirect(reverse("agenda") + f"?date={data['day'].isoformat()}")
             services.session_update(
                 session=session,
@@ -258,13 +270,17 @@ def session_cancel(request: OrgRequest, pk: int) -> HttpResponse:
     session = selectors.get_session_for_member(request, pk)
     form = CancelForm(_posted(request), session=session)
     if request.method == "POST" and form.is_valid():
-        count = services.session_cancel(
-            session=session,
-            reason=form.cleaned_data["reason"],
-            following=form.cleaned_data.get("scope") == "following",
-        )
-        messages.success(request, _("Sessions cancelled: %(count)d.") % {"count": count})
-        return redirect(_session_url(session))
+        try:
+            count = services.session_cancel(
+                session=session,
+                reason=form.cleaned_data["reason"],
+                following=form.cleaned_data.get("scope") == "following",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Sessions cancelled: %(count)d.") % {"count": count})
+            return redirect(_session_url(session))
     context = {
         "title": _("Cancel the session"),
         "cancel_url": _session_url(session),

@@ -13,7 +13,8 @@ from django.utils import timezone
 from encounters.models import ContactTap, Encounter
 from outreach.models import OutreachSession, SessionStatus
 from tests.encounters.test_field_mode import _form, _tap
-from tests.factories import OutreachSessionFactory, TerritoryFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 
