@@ -14,6 +14,13 @@
   const fieldMatch = Q && location.pathname.match(Q.ROUTES.fieldPage);
   const sessionHere = fieldMatch ? Number(fieldMatch[1]) : null;
 
+  // A page the service worker gave after following a redirect shows under the address
+  // that was posted to: put its own address back (a reload then gets this page).
+  const own = document.body.dataset.path;
+  if (own && own !== location.pathname && !(Q && Q.ROUTES.reviewItem.test(location.pathname))) {
+    history.replaceState(null, "", own);
+  }
+
   // --- Small helpers ---------------------------------------------------------
   function newUuid() {
     if (crypto.randomUUID) return crypto.randomUUID();

@@ -210,6 +210,30 @@ function itemFrom(request, body, user) {
   };
 }
 
+// A form posted by the page: sent with redirects followed, so that a redirect to the
+// login page can be told from the redirect to the field page (a navigation's own fetch
+// would answer an opaque redirect).
+function firstSend(request, body) {
+  if (request.mode !== "navigate") return fetch(request);
+  return fetch(request.url, {
+    method: "POST",
+    body,
+    headers: { "Content-Type": request.headers.get("Content-Type") || "" },
+    credentials: "same-origin",
+    redirect: "follow",
+  });
+}
+
+// A navigation cannot take a followed redirect: give the page it landed on as is (the
+// page puts its own address back, see data-path in js/field.js).
+async function asPage(response) {
+  if (!response.redirected) return response;
+  return new Response(await response.text(), {
+    status: response.status,
+    headers: { "Content-Type": response.headers.get("Content-Type") || "text/html" },
+  });
+}
+
 async function sendOrQueue(request) {
   const body = await request.clone().text();
   const user = await currentUser();
@@ -221,17 +245,17 @@ async function sendOrQueue(request) {
   if (waiting.length === 0) {
     let response = null;
     try {
-      response = await fetch(request);
+      response = await firstSend(request, body);
     } catch {}
     if (response) {
       const said = verdict(response, request.url);
-      if (said === "ok") return response;
+      if (said === "ok") return asPage(response);
       if (said === "login") {
         item.state = STATE.LOGIN;
       } else if (said === "review") {
         // A conversation form refused as invalid: the page with its errors is the
         // place to correct it, online, now.
-        if (request.mode === "navigate" && response.status === 422) return response;
+        if (request.mode === "navigate" && response.status === 422) return asPage(response);
         Object.assign(item, { state: STATE.REVIEW }, await refusal(response));
       }
       item.attempts = 1;
