@@ -28,7 +28,7 @@ const STATIC_ROOT = QUEUE_SCRIPT.slice(0, QUEUE_SCRIPT.lastIndexOf("/js/") + 1);
 const NETWORK_TIMEOUT_MS = 4000;
 const MAX_BACKOFF_MS = 60000;
 // Refusals that no retry will change: the item goes to "À revoir".
-const FINAL = new Set([400, 404, 405, 409, 410, 413, 422]);
+const FINAL = new Set([400, 404, 409, 410, 413, 422]);
 
 function sameOrigin(path) {
   return path && path.startsWith("/") && !path.startsWith("//") ? path : null;
@@ -162,6 +162,9 @@ function verdict(response, sentTo) {
   if (response.status === 401 || response.status === 403 || landed.startsWith(LOGIN_PATH)) {
     return "login";
   }
+  // Sent to the login page while a login happened elsewhere: the login page then sent
+  // it on to the address posted to, as a GET, which only takes posts. Send it again.
+  if (response.status === 405 && response.redirected) return "login";
   if (response.ok) return "ok";
   if (FINAL.has(response.status)) return "review";
   return "retry"; // 5xx, or anything else: the server may say yes later.
