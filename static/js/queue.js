@@ -150,6 +150,25 @@
   const getMeta = (key) => run(META, "readonly", (s) => s.get(key));
   const setMeta = (key, value) => run(META, "readwrite", (s) => s.put(value, key));
 
+  // Whether something of ``user`` waits to be sent (stops at the first one found).
+  function hasWaiting(user) {
+    let found = false;
+    return run(STORE, "readonly", (s) => {
+      const cursor = s.openCursor();
+      cursor.onsuccess = () => {
+        const row = cursor.result;
+        if (!row) return;
+        const item = normalise(row.value);
+        if (String(item.user || "") === String(user || "") && item.state !== STATE.REVIEW) {
+          found = true;
+          return;
+        }
+        row.continue();
+      };
+      return { get result() { return found; } };
+    });
+  }
+
   // The items of one member: another member's items on a shared phone wait for them.
   async function itemsOf(user) {
     return (await all()).filter((item) => String(item.user || "") === String(user || ""));
@@ -166,6 +185,7 @@
     describe,
     all,
     itemsOf,
+    hasWaiting,
     get,
     add,
     put,

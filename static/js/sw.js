@@ -244,8 +244,8 @@ async function sendOrQueue(request) {
   // A note sent again with its client UUID (corrected after a refusal, or saved twice
   // without signal) replaces its queued copy.
   if (item.uuid) await Q.removeUuid(item.uuid);
-  const waiting = (await Q.itemsOf(user)).filter((i) => i.state !== STATE.REVIEW);
-  if (waiting.length === 0) {
+  const waiting = await Q.hasWaiting(user);
+  if (!waiting) {
     let response = null;
     try {
       response = await firstSend(request, body);
@@ -267,7 +267,7 @@ async function sendOrQueue(request) {
   const id = await Q.add(item);
   self.registration.sync?.register("terrain-replay").catch(() => {});
   await notify({ needsLogin: item.state === STATE.LOGIN });
-  if (waiting.length && item.state === STATE.PENDING) replay();
+  if (waiting && item.state === STATE.PENDING) replay();
   else if (item.state === STATE.PENDING) scheduleRetry();
   return queuedAnswer(request, item, id);
 }

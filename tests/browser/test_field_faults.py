@@ -11,12 +11,13 @@ At the end: duplicates and losses, on the server and on the phone, must be 0 and
 Every operation is either saved (its effect is on the server exactly once) or shown "À
 revoir" on the phone (only those of the replaced session).
 
-N is FIELD_FAULTS_N (CI: 300); FIELD_FAULTS_SEED picks the faults; FIELD_FAULTS_OUT, if
+N is FIELD_FAULTS_N (CI: 200); FIELD_FAULTS_SEED picks the faults; FIELD_FAULTS_OUT, if
 set, is a JSON file the figures are written to (bench/field_faults.py runs 1,000).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -42,7 +43,7 @@ from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-N = int(os.environ.get("FIELD_FAULTS_N", "300"))
+N = int(os.environ.get("FIELD_FAULTS_N", "200"))
 SEED = int(os.environ.get("FIELD_FAULTS_SEED", "11"))
 OUT = os.environ.get("FIELD_FAULTS_OUT", "")
 
@@ -56,6 +57,7 @@ FAULTS = {
     "stale_token": 6,  # a real 403 from the server
     "expired": 6,  # a real redirect to the login page
 }
+FAULTS = json.loads(os.environ.get("FIELD_FAULTS_WEIGHTS", "null")) or FAULTS
 POSTS = re.compile(r"/sessions/\d+/(field/(tap|undo)|encounters/new)/$")
 ASK_REPLAY = """() => navigator.serviceWorker.controller.postMessage({type: "replay", force: true,
   user: document.body.dataset.user,
@@ -245,8 +247,18 @@ def test_queue_survives_random_faults(login, org):
     page.context.set_offline(False)
     rounds = reloads = logins = 0
     deadline = time.monotonic() + max(120, N * 0.6)
-    while True:
-        done = page.evaluate(REPLAY_UNTIL_QUIET, 20)
+    for turn in itertools.count():
+        if turn % 3 == 2:
+            # A reload in the middle of a replay (the service worker goes on).
+            page.evaluate(ASK_REPLAY)
+            page.reload()
+            reloads += 1
+            # The field page itself may have met a fault (a 500): load it again.
+            while not page.evaluate("Boolean(document.body.getAttribute('hx-headers'))"):
+                page.wait_for_timeout(200)
+                page.reload()
+            _wait_until(page, "navigator.serviceWorker.controller !== null")
+        done = page.evaluate(REPLAY_UNTIL_QUIET, 10)
         rounds += done["rounds"]
         if done.get("quiet"):
             break
@@ -260,16 +272,6 @@ def test_queue_survives_random_faults(login, org):
                     logins += 1
                 else:
                     page.wait_for_timeout(100)
-            continue
-        # A reload in the middle of a replay (the service worker goes on).
-        page.evaluate(ASK_REPLAY)
-        page.reload()
-        reloads += 1
-        # The field page itself may have met a fault (a 500): load it again.
-        while not page.evaluate("Boolean(document.body.getAttribute('hx-headers'))"):
-            page.wait_for_timeout(200)
-            page.reload()
-        _wait_until(page, "navigator.serviceWorker.controller !== null")
     page.context.unroute_all()
     elapsed = time.monotonic() - started
 
