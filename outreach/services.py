@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from organisations.models import PLANNERS, Membership, Organisation
 from outreach.models import (
     DEBRIEF_OPEN_DAYS,
     CalendarFeed,
+    DebriefCorrection,
     OutreachSession,
     SeriesMember,
     SessionAssignment,
@@ -83,6 +85,33 @@ def session_create(
     _set_team(session, _team(lead, members))
     # A planned session with no encounter yet moves no figure: no rollup to refresh
     # (a refresh recomputes its day and its month).
+    return session
+
+
+# An action started on the spot lasts this long unless said otherwise.
+START_NOW_HOURS = 2
+
+
+@transaction.atomic
+def session_start_now(
+    *, organisation: Organisation, kind: str, territory, place, member, hours: int = START_NOW_HOURS
+) -> OutreachSession:
+    """An action started on the spot by any member: in progress from now (to the minute),
+    with the member as its lead and team. Coordinators see it in the agenda."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    session = OutreachSession(
+        organisation=organisation,
+        kind=kind,
+        territory=territory,
+        place=place,
+        starts_at=now,
+        ends_at=now + timedelta(hours=hours),
+        status=SessionStatus.IN_PROGRESS,
+        lead=member,
+    )
+    session.full_clean()
+    session.save()
+    _set_team(session, [member])
     return session
 
 
@@ -349,12 +378,36 @@ def session_cancel(*, session: OutreachSession, reason: str, following: bool = F
     return count
 
 
+def on_team(session: OutreachSession, membership: Membership) -> bool:
+    return session.lead_id == membership.user_id or (
+        SessionAssignment.objects.filter(session=session, user_id=membership.user_id).exists()
+    )
+
+
 def debrief_locked_for(session: OutreachSession, membership: Membership) -> bool:
-    """Volunteers may write the debrief until 7 days after the end; coordinators and
-    managers at any time."""
+    """The session's team may write the debrief until 7 days after the end; coordinators
+    and managers at any time. Other volunteers never."""
     if membership.role in PLANNERS:
         return False
+    if not on_team(session, membership):
+        return True
     return session.ends_at < timezone.now() - timedelta(days=DEBRIEF_OPEN_DAYS)
+
+
+def recorded_taps(session: OutreachSession) -> dict[str, int]:
+    """What field mode recorded in ``session``, by debrief count. (Through the reverse
+    relation: the taps live in encounters, a layer above.)"""
+    counts = dict(session.taps.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {"brief_contacts": counts.get("contact", 0), "refusals": counts.get("refusal", 0)}
+
+
+def debrief_below_taps(
+    session: OutreachSession, *, brief_contacts: int, refusals: int
+) -> dict[str, tuple[int, int]]:
+    """The debrief counts set below what was tapped: {field: (given, recorded)}."""
+    recorded = recorded_taps(session)
+    given = {"brief_contacts": brief_contacts, "refusals": refusals}
+    return {f: (given[f], recorded[f]) for f in given if given[f] < recorded[f]}
 
 
 def debrief_allowed(session: OutreachSession) -> bool:
@@ -375,6 +428,32 @@ def session_debrief(
 ) -> OutreachSession:
     if debrief_locked_for(session, by) or not debrief_allowed(session):
         raise PermissionDenied
+    below = debrief_below_taps(session, brief_contacts=brief_contacts, refusals=refusals)
+    if below and by.role not in PLANNERS:
+        raise ValidationError(
+            {
+                field: _(
+                    "Field mode recorded %(recorded)d: the debrief cannot count fewer (%(given)d)."
+                    " Ask a coordinator if the taps were wrong."
+                )
+                % {"recorded": recorded, "given": given}
+                for field, (given, recorded) in below.items()
+            }
+        )
+    # From the database: a form may already have changed the instance.
+    before = OutreachSession.objects.values("brief_contacts", "refusals").get(pk=session.pk)
+    DebriefCorrection.objects.bulk_create(
+        DebriefCorrection(
+            organisation_id=session.organisation_id,
+            session=session,
+            member=by.user,
+            field=field,
+            recorded=recorded,
+            old=before[field],
+            new=given,
+        )
+        for field, (given, recorded) in below.items()
+    )
     session.brief_contacts, session.refusals = brief_contacts, refusals
     session.atmosphere, session.next_time, session.comments = atmosphere, next_time, comments
     session.status = SessionStatus.DONE

@@ -30,6 +30,7 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("agenda/", views.agenda, name="agenda"),
     path("sessions/new/", views.session_create, name="session_create"),
+    path("sessions/start/", views.session_start_now, name="session_start_now"),
     path("sessions/series/new/", views.series_create, name="series_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),

@@ -24,7 +24,14 @@ from core.time import PARIS, local_datetime
 from organisations.models import PLANNERS
 from organisations.tenancy import OrgRequest, member_required
 from outreach import ics, selectors, services
-from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
+from outreach.forms import (
+    AgendaFilterForm,
+    CancelForm,
+    DebriefForm,
+    SeriesForm,
+    SessionForm,
+    StartNowForm,
+)
 from outreach.models import OutreachSession
 from territories import selectors as territory_selectors
 
@@ -53,6 +60,27 @@ def _by_day(sessions: list[OutreachSession]) -> dict[date, list[OutreachSession]
 def today(request: OrgRequest) -> HttpResponse:
     context = selectors.my_sessions_today(organisation=request.organisation, user=request.user)
     return render(request, "outreach/today.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def session_start_now(request: OrgRequest) -> HttpResponse:
+    """ "Start an action now", for every member: no planning needed to log in the field."""
+    form = StartNowForm(_posted(request), organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session = services.session_start_now(
+            organisation=request.organisation,
+            kind=data["kind"],
+            territory=data["territory"],
+            place=data["place"],
+            member=request.user,
+            hours=data["hours"],
+        )
+        messages.success(request, _("The action has started: log what happens."))
+        return redirect("field_mode", session.pk)
+    context = {"title": _("Start an action now"), "cancel_url": reverse("today")}
+    return render_form(request, "form_page.html", context, form=form)
 
 
 # --- Agenda ----------------------------------------------------------------
@@ -299,19 +327,26 @@ def session_debrief(request: OrgRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("A debrief can be written once the session has started."))
         return redirect(_session_url(session))
     form = DebriefForm(_posted(request), instance=session)
+    # Both figures side by side: what the debrief says, what field mode recorded.
+    for name, count in services.recorded_taps(session).items():
+        form.fields[name].help_text = _("Field mode recorded %(count)d.") % {"count": count}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.session_debrief(
-            session=session,
-            by=request.membership,
-            brief_contacts=data["brief_contacts"],
-            refusals=data["refusals"],
-            atmosphere=data["atmosphere"],
-            next_time=data["next_time"],
-            comments=data["comments"],
-        )
-        messages.success(request, _("Thank you: the debrief has been saved."))
-        return redirect(_session_url(session))
+        try:
+            services.session_debrief(
+                session=session,
+                by=request.membership,
+                brief_contacts=data["brief_contacts"],
+                refusals=data["refusals"],
+                atmosphere=data["atmosphere"],
+                next_time=data["next_time"],
+                comments=data["comments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: the debrief has been saved."))
+            return redirect(_session_url(session))
     context = {"title": _("Debrief"), "cancel_url": _session_url(session), "session": session}
     return render_form(request, "outreach/session_debrief.html", context, form=form)
 
