@@ -256,3 +256,22 @@ def test_logging_out_never_drops_the_queue(login, org, volunteer):
     expect(item).to_have_count(1)
     expect(item).to_contain_text("annulée")
     assert ContactTap.objects.count() == 0
+
+
+def test_today_and_its_field_pages_open_without_signal(login, org, volunteer):
+    """Installed on the home screen, the app opens on "Today" even without signal."""
+    session = _session_now(org, volunteer)
+    page = login(volunteer.email)
+    page.goto("/today/")
+    manifest = page.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
+    )
+    assert manifest["start_url"] == "/today/" and manifest["display"] == "standalone"
+    _ready(page, "/today/", f"/sessions/{session.pk}/field/")
+    page.context.set_offline(True)
+    page.goto("/today/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aujourd’hui")
+    page.get_by_role("link", name=re.compile("Mode terrain")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    page.goto("/offline/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sur ce téléphone")
