@@ -275,3 +275,17 @@ def test_today_and_its_field_pages_open_without_signal(login, org, volunteer):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
     page.goto("/offline/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sur ce téléphone")
+
+
+def test_chromium_finds_the_app_installable(login, volunteer):
+    """Chromium's own installability checks (what its install prompt and Lighthouse's
+    former PWA audit use): manifest, icons, service worker, start URL."""
+    page = login(volunteer.email)
+    page.goto("/today/")
+    _ready(page)
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito ones, which never install: nothing else.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert not manifest.get("errors")
