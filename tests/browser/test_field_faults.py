@@ -113,11 +113,13 @@ REPLAY_UNTIL_QUIET = """async (rounds) => {
   return {rounds, left};
 }"""
 
-# What a reload gives the page: the current CSRF token (cheaper than a reload).
+# What a reload gives the page: the current CSRF token (cheaper than a reload). Asked as
+# htmx does, so that the service worker does not answer with its kept copy of the page
+# (on a slow server, after 4 s, with the token of before the new login).
 FRESH_TOKEN = """async () => {
-  const response = await fetch(location.pathname, {cache: "no-store"});
+  const response = await fetch(location.pathname, {headers: {"HX-Request": "true"}});
   if (new URL(response.url).pathname !== location.pathname) return "login";
-  const token = (await response.text()).match(/"X-CSRFToken": "([^"]+)"/);
+  const token = (await response.text()).match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
   if (!response.ok || !token) return "again";
   document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRFToken": token[1]}));
   return "ok";
