@@ -4,8 +4,8 @@ Builds an organisation with 50 members and 2,000 sessions in one month (three me
 each), then asks Django's test Client, in-process, for the month agenda (as a
 coordinator) and for "Today" (as a volunteer with sessions today), and prints p50/p95
 server time and the number of SQL queries. Everything it creates is deleted at the end.
+The database is created if it does not exist.
 
-    createdb -h 127.0.0.1 -U postgres terrain_bench   # once
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/terrain_bench .venv/bin/python bench/agenda.py
 """
 
@@ -21,6 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/terrain_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+from bench._db import ensure_database  # noqa: E402
+
+ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 

@@ -13,11 +13,10 @@ Against gunicorn (2 sync workers) on a dedicated PostgreSQL database filled by s
   login, the session and the UUID lookup, then a redirect; no form, no write): the
   floor of an authenticated POST on this machine.
 
-    createdb -h 127.0.0.1 -U postgres terrain_bench_field   # once
     .venv/bin/python bench/field.py
 
-Loopback only. The database is migrated and seeded on each run; the posted encounters
-are deleted at the end.
+Loopback only. The database is created if missing, migrated and seeded on each run;
+the posted encounters are deleted at the end.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ import re
 import resource
 import statistics
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -314,6 +314,10 @@ def page_weight(pk: int) -> list[str]:
 
 
 def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench._db import ensure_database
+
+    ensure_database(DATABASE_URL)
     manage("migrate", "--verbosity", "0")
     manage("collectstatic", "--noinput", "--verbosity", "0")
     manage("seed_demo")

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.time import local_day
 from encounters.models import (
@@ -27,11 +28,15 @@ from encounters.models import (
     TapKind,
 )
 from organisations.models import PLANNERS, Membership, Organisation
-from outreach.models import OutreachSession, SessionStatus
+from outreach.models import DEBRIEF_OPEN_DAYS, OutreachSession, SessionStatus
 from reports import counters
 
 # A volunteer corrects their own encounter within this delay; coordinators any time.
 CORRECTION_DELAY = timedelta(hours=24)
+# Logging opens this long before a session starts (setting up the stand)...
+EARLY_MARGIN = timedelta(minutes=30)
+# ...and an entry made up to this long after it ended is not late ("right after").
+LATE_AFTER = timedelta(hours=1)
 
 # The running total on the session that each kind of tap moves.
 _TOTALS = {TapKind.CONTACT: "brief_contacts", TapKind.REFUSAL: "refusals"}
@@ -43,6 +48,67 @@ CARD_CODE_LENGTH = 6
 
 def return_card_code_new() -> str:
     return "".join(secrets.choice(CARD_ALPHABET) for _ in range(CARD_CODE_LENGTH))
+
+
+# --- When a session takes entries ------------------------------------------------
+
+
+class EntryRefused(Exception):
+    """A tap or a conversation the server refuses for good, with the reason to show.
+
+    ``code``: "conflict" (this client UUID is saved with another content), "cancelled",
+    "not_started" or "closed" (past the correction delay)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def entry_check(
+    *, session: OutreachSession, membership: Membership, when: datetime | None = None
+) -> bool:
+    """May ``membership`` log an entry made at ``when`` (the phone's time) in ``session``?
+
+    Raises EntryRefused, or returns whether the entry is late: made after the session
+    ended (plus an hour). Late entries follow the debrief's rules: a volunteer up to
+    DEBRIEF_OPEN_DAYS after the end, coordinators and managers any time."""
+    now = timezone.now()
+    when = min(when or now, now)
+    if session.status == SessionStatus.CANCELLED:
+        raise EntryRefused(
+            "cancelled", _("This session has been cancelled: nothing can be logged in it.")
+        )
+    if session.starts_at - EARLY_MARGIN > now:
+        raise EntryRefused(
+            "not_started",
+            _(
+                "This session has not started yet: log in it once it starts, or start "
+                "an action now from “Today”."
+            ),
+        )
+    late = when > session.ends_at + LATE_AFTER
+    if (
+        late
+        and membership.role not in PLANNERS
+        and now > session.ends_at + timedelta(days=DEBRIEF_OPEN_DAYS)
+    ):
+        raise EntryRefused(
+            "closed",
+            _(
+                "This session ended more than %(days)d days ago: ask a coordinator to add "
+                "what is missing."
+            )
+            % {"days": DEBRIEF_OPEN_DAYS},
+        )
+    return late
+
+
+def _conflict() -> EntryRefused:
+    return EntryRefused(
+        "conflict",
+        _("This item was already saved with a different content: the first version is kept."),
+    )
 
 
 # --- Contact and refusal taps ------------------------------------------------
@@ -65,6 +131,12 @@ def _refresh_counts(organisation: Organisation, session: OutreachSession) -> Non
         counters.recount_days(organisation_id=organisation.pk, days=[local_day(session.starts_at)])
 
 
+def _same_tap(tap: ContactTap, session: OutreachSession, kind: str) -> ContactTap:
+    if tap.session_id != session.pk or tap.kind != kind:
+        raise _conflict()
+    return tap
+
+
 def contact_tap(
     *,
     organisation: Organisation,
@@ -72,11 +144,21 @@ def contact_tap(
     author: AbstractBaseUser,
     kind: str,
     client_uuid: uuid.UUID,
+    membership: Membership | None = None,
+    tapped_at: datetime | None = None,
 ) -> tuple[ContactTap, bool]:
-    """Count one brief contact or refusal; the same UUID again returns the first tap."""
+    """Count one brief contact or refusal.
+
+    The same UUID again returns the first tap, even once the session is closed (a replay
+    gets the same answer); the same UUID for another session or kind raises
+    EntryRefused("conflict"). With ``membership``, the session's rules for entries
+    apply (entry_check) and a late tap is marked so."""
     existing = ContactTap.objects.filter(organisation=organisation, client_uuid=client_uuid).first()
     if existing is not None:
-        return existing, False
+        return _same_tap(existing, session, kind), False
+    late = (
+        entry_check(session=session, membership=membership, when=tapped_at) if membership else False
+    )
     try:
         with transaction.atomic():
             tap = ContactTap.objects.create(
@@ -85,6 +167,7 @@ def contact_tap(
                 kind=kind,
                 author=author,
                 client_uuid=client_uuid,
+                is_late=late,
             )
             total = _TOTALS[TapKind(kind)]
             OutreachSession.objects.filter(pk=session.pk).update(**{total: F(total) + 1})
@@ -96,7 +179,7 @@ def contact_tap(
         ).first()
         if existing is None:
             raise
-        return existing, False
+        return _same_tap(existing, session, kind), False
     return tap, True
 
 
@@ -147,6 +230,31 @@ def encounter_for_client_uuid(
     return Encounter.objects.filter(organisation=organisation, client_uuid=client_uuid).first()
 
 
+# What a replayed note must repeat to be "the same note" (the phone sends it again
+# unchanged; a different content under the same UUID is a bug or a tampered queue).
+_SAME_NOTE_FIELDS = ("kind", "age_band", "gender", "first_time", "duration_band", "language")
+
+
+def encounter_replay_check(
+    *, encounter: Encounter, session: OutreachSession, posted: dict[str, Any]
+) -> None:
+    """Raise EntryRefused("conflict") unless ``posted`` (the raw form data) is the note
+    already saved as ``encounter``: same session, same answers, same note."""
+    same = encounter.session_id == session.pk
+    for name in _SAME_NOTE_FIELDS:
+        value = getattr(encounter, name)
+        if name in posted and str(posted[name]) != str(value):
+            same = False
+    if "note" in posted and posted["note"].strip() != encounter.note.strip():
+        same = False
+    if "topics" in posted:
+        saved = set(encounter.topics.values_list("topic", flat=True))
+        if set(posted["topics"]) != saved:
+            same = False
+    if not same:
+        raise _conflict()
+
+
 def _add_children(
     encounter: Encounter, data: EncounterData
 ) -> tuple[list[NonTakeUpSignal], list[Referral]]:
@@ -191,6 +299,7 @@ def encounter_create(
     client_uuid: uuid.UUID,
     data: EncounterData,
     occurred_at: datetime | None = None,
+    is_late: bool = False,
 ) -> tuple[Encounter, bool]:
     """Save a conversation with its topics, signals and referrals, all or nothing.
 
@@ -203,6 +312,7 @@ def encounter_create(
         author=author,
         client_uuid=client_uuid,
         occurred_at=occurred_at or timezone.now(),
+        is_late=is_late,
         **data.fields,
     )
     # The organisation, session and author come from the request, already checked: not

@@ -8,15 +8,20 @@ made, so the queue can drop the item.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +41,42 @@ def _uuid(value: str | None) -> uuid.UUID | None:
         return None
 
 
+def _phone_time(value: str | None) -> datetime | None:
+    """When the phone says the entry was made (it may have waited offline), if given."""
+    try:
+        when = parse_datetime(value or "")
+    except ValueError:
+        return None
+    if when is not None and timezone.is_naive(when):
+        return None
+    return when
+
+
+# Refusals for good: the phone's queue moves the item to "À revoir" on these statuses.
+_REFUSAL_STATUS = {"conflict": 409, "cancelled": 410, "not_started": 422, "closed": 422}
+
+
+def _refused(request: OrgRequest, refused: services.EntryRefused, session) -> HttpResponse:
+    """The server's reason, as a page (and in a header, for the phone's queue)."""
+    response = render(
+        request,
+        "encounters/entry_refused.html",
+        {"session": session, "reason": refused.message},
+        status=_REFUSAL_STATUS[refused.code],
+    )
+    response["X-Terrain-Reason"] = quote(refused.message)
+    return response
+
+
+def _entry_refusal(request: OrgRequest, session: OutreachSession) -> str:
+    """Why nothing can be logged in ``session`` now, or ""."""
+    try:
+        services.entry_check(session=session, membership=request.membership)
+    except services.EntryRefused as refused:
+        return refused.message
+    return ""
+
+
 # --- The field page and its counters --------------------------------------------
 
 
@@ -44,6 +85,7 @@ def _field_context(request: OrgRequest, session: OutreachSession) -> dict[str, A
         "session": session,
         "counts": selectors.tap_counts(session=session, author=request.user),
         "tap_uuid": uuid.uuid4(),
+        "entry_refusal": _entry_refusal(request, session),
     }
 
 
@@ -70,13 +112,18 @@ def tap(request: OrgRequest, pk: int) -> HttpResponse:
     form = TapForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("This tap could not be counted."), status=INVALID)
-    services.contact_tap(
-        organisation=request.organisation,
-        session=session,
-        author=request.user,
-        kind=form.cleaned_data["kind"],
-        client_uuid=form.cleaned_data["client_uuid"],
-    )
+    try:
+        services.contact_tap(
+            organisation=request.organisation,
+            session=session,
+            author=request.user,
+            kind=form.cleaned_data["kind"],
+            client_uuid=form.cleaned_data["client_uuid"],
+            membership=request.membership,
+            tapped_at=_phone_time(request.POST.get("at")),
+        )
+    except services.EntryRefused as refused:
+        return _refused(request, refused, session)
     return _counters_response(request, session)
 
 
@@ -159,12 +206,28 @@ def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
     org = request.organisation
     if request.method == "POST":
         client_uuid = _uuid(request.POST.get("client_uuid"))
-        if client_uuid and services.encounter_for_client_uuid(
+        saved = client_uuid and services.encounter_for_client_uuid(
             organisation=org, client_uuid=client_uuid
-        ):
-            # A double tap or a replay: it is saved already, say so and move on.
+        )
+        if saved:
+            # A double tap or a replay: it is saved already, say so and move on; the same
+            # UUID with another content keeps the first one and says so (409).
+            posted = {k: request.POST.get(k) for k in request.POST}
+            posted["topics"] = request.POST.getlist("topics")
+            try:
+                services.encounter_replay_check(encounter=saved, session=session, posted=posted)
+            except services.EntryRefused as refused:
+                return _refused(request, refused, session)
             messages.info(request, _("This conversation was already saved."))
             return redirect("field_mode", session.pk)
+        try:
+            late = services.entry_check(
+                session=session,
+                membership=request.membership,
+                when=_phone_time(request.POST.get("occurred_at")),
+            )
+        except services.EntryRefused as refused:
+            return _refused(request, refused, session)
         form = EncounterForm(request.POST, return_cards=org.return_cards_enabled)
         signals = signal_formset(request.POST, organisation=org)
         referrals = referral_formset(request.POST, organisation=org)
@@ -178,6 +241,7 @@ def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
                 occurred_at=services.encounter_time(
                     sent_at=form.cleaned_data.get("occurred_at"), session=session
                 ),
+                is_late=late,
             )
             messages.success(request, _("Conversation saved."))
             return redirect("field_mode", session.pk)
@@ -284,16 +348,21 @@ def referral_outcome(request: OrgRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_GET
 def service_worker(request: OrgRequest) -> HttpResponse:
-    """The service worker, served from the root so that its scope is the whole site.
-
-    It is a template so that it knows the (hashed) URLs of the static files to keep."""
-    assets = [static(p) for p in ("css/terrain.css", "vendor/htmx.min.js", "js/field.js")]
-    response = render(
-        request,
-        "encounters/sw.js",
-        {"assets": assets, "version": "-".join(a.rsplit("/", 1)[-1] for a in assets)},
-        content_type="text/javascript; charset=utf-8",
-    )
+    """The service worker, a static file (static/js/sw.js) served from the root so that
+    its scope is the whole site. The page registers it with the URL of the queue module
+    it shares with it (js/queue.js), so nothing here knows the static files."""
+    path = finders.find("js/sw.js") or staticfiles_storage.path("js/sw.js")
+    with open(path, "rb") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_GET
+@member_required()
+def offline_queue(request: OrgRequest) -> HttpResponse:
+    """What waits on this phone and what the server refused ("À revoir"). The list
+    itself lives in the phone (js/field.js fills it from the queue); the page is kept
+    by the service worker so that it opens without signal."""
+    return render(request, "encounters/offline_queue.html", {})

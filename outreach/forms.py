@@ -303,3 +303,47 @@ class AgendaFilterForm(forms.Form):
             "kind": data.get("kind", ""),
             "member": data.get("member"),
         }
+
+
+class StartNowForm(forms.Form):
+    """ "Start an action now": what any member fills in on the spot, in three taps."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices, widget=forms.RadioSelect)
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("No fixed place"),
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=Territory.objects.none(),
+        required=False,
+        help_text=_("Without a place, where you are; with a place, its territory."),
+    )
+    hours = forms.TypedChoiceField(
+        label=_("For about"),
+        choices=[(1, _("1 hour")), (2, _("2 hours")), (3, _("3 hours")), (4, _("4 hours"))],
+        coerce=int,
+        initial=2,
+        required=False,
+        empty_value=2,
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.live().filter(
+            organisation=organisation
+        )
+        self.fields["place"].queryset = (
+            Place.objects.live().filter(organisation=organisation).select_related("territory")
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        place = data.get("place")
+        if place is not None:
+            data["territory"] = place.territory
+        elif not data.get("territory") and "territory" not in self.errors:
+            self.add_error("territory", _("Choose a place, or the territory where you are."))
+        return data

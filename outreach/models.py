@@ -282,3 +282,25 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} / {self.member or '*'}"
+
+
+class DebriefCorrection(models.Model):
+    """A debrief count set below what field mode recorded (taps): only a coordinator or
+    a manager may, and it is kept here, with both figures."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        OutreachSession, on_delete=models.CASCADE, related_name="count_corrections"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    corrected_at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(max_length=30)
+    recorded = models.PositiveIntegerField()
+    old = models.PositiveIntegerField()
+    new = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        indexes = [models.Index(fields=["organisation", "session"], name="debriefcorr_org_session")]

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from organisations.models import PLANNERS, Membership, Organisation
 from outreach.models import (
     DEBRIEF_OPEN_DAYS,
     CalendarFeed,
+    DebriefCorrection,
     OutreachSession,
     SeriesMember,
     SessionAssignment,
@@ -83,6 +85,33 @@ def session_create(
     _set_team(session, _team(lead, members))
     # A planned session with no encounter yet moves no figure: no rollup to refresh
     # (a refresh recomputes its day and its month).
+    return session
+
+
+# An action started on the spot lasts this long unless said otherwise.
+START_NOW_HOURS = 2
+
+
+@transaction.atomic
+def session_start_now(
+    *, organisation: Organisation, kind: str, territory, place, member, hours: int = START_NOW_HOURS
+) -> OutreachSession:
+    """An action started on the spot by any member: in progress from now (to the minute),
+    with the member as its lead and team. Coordinators see it in the agenda."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    session = OutreachSession(
+        organisation=organisation,
+        kind=kind,
+        territory=territory,
+        place=place,
+        starts_at=now,
+        ends_at=now + timedelta(hours=hours),
+        status=SessionStatus.IN_PROGRESS,
+        lead=member,
+    )
+    session.full_clean()
+    session.save()
+    _set_team(session, [member])
     return session
 
 
@@ -210,15 +239,31 @@ def series_create(
     return series, _generate(series, team)
 
 
+def _without_field_data(sessions):
+    """The sessions where nothing was logged: no tap, no conversation, no debrief.
+    (Reverse relations: the field data lives in encounters, a layer above.)"""
+    return (
+        sessions.filter(debriefed_at__isnull=True)
+        .exclude(taps__isnull=False)
+        .exclude(encounters__isnull=False)
+    )
+
+
+def session_has_field_data(session: OutreachSession) -> bool:
+    """Taps, conversations or a debrief: what a change to the series must never destroy."""
+    return not _without_field_data(OutreachSession.objects.filter(pk=session.pk)).exists()
+
+
 def _replaceable(series: SessionSeries, since: datetime):
     """Occurrences from ``since`` on that a change to the series may rewrite: not
-    edited on their own, not started, not debriefed."""
-    return OutreachSession.objects.filter(
-        series=series,
-        starts_at__gte=since,
-        is_detached=False,
-        debriefed_at__isnull=True,
-        status__in=[SessionStatus.PLANNED, SessionStatus.CANCELLED],
+    edited on their own, not started, with nothing logged in them."""
+    return _without_field_data(
+        OutreachSession.objects.filter(
+            series=series,
+            starts_at__gte=since,
+            is_detached=False,
+            status__in=[SessionStatus.PLANNED, SessionStatus.CANCELLED],
+        )
     )
 
 
@@ -239,10 +284,21 @@ def series_update_following(
 
     The old series ends the day before; a new series starts on the session's day with
     the new settings and the same days of the week and last day. Occurrences edited on
-    their own or already debriefed keep their own values.
+    their own, or with field data (taps, conversations, a debrief), keep their own
+    values; when ``session`` itself has field data it is kept as it is and the change
+    applies from the next day. Returns the new series.
     """
     old = SessionSeries.objects.select_for_update().get(pk=session.series_id)
     day = timezone.localtime(session.starts_at, PARIS).date()
+    keep = session_has_field_data(session)
+    first = day + timedelta(days=1) if keep else day
+    if first > old.last_date:
+        raise ValidationError(
+            _(
+                "This session already has field data (taps, conversations or a debrief) "
+                "and is the last of its series: there is nothing after it to change."
+            )
+        )
     new = SessionSeries(
         organisation_id=old.organisation_id,
         kind=kind,
@@ -251,28 +307,29 @@ def series_update_following(
         weekdays=old.weekdays,
         start_time=start_time,
         end_time=end_time,
-        first_date=day,
+        first_date=first,
         last_date=old.last_date,
         lead=lead,
         objectives=objectives,
     )
     _validate_series(new)
-    since = local_datetime(day, time.min)
+    since = local_datetime(first, time.min)
     _replaceable(old, since).delete()
-    # The edited session itself is replaced too, even if it had been detached.
-    OutreachSession.objects.filter(pk=session.pk, debriefed_at__isnull=True).delete()
-    # It may have been marked done without a debrief: its day's figures change.
-    counters.recount_session(session=session)
+    if not keep:
+        # The edited session itself is replaced too, even if it had been detached.
+        _without_field_data(OutreachSession.objects.filter(pk=session.pk)).delete()
+        # It may have been marked done without a debrief: its day's figures change.
+        counters.recount_session(session=session)
     new.save()
     team = _team(lead, members)
     SeriesMember.objects.bulk_create(
         SeriesMember(organisation_id=old.organisation_id, series=new, user=user) for user in team
     )
-    # What stays on the old series after the split (detached or debriefed sessions)
-    # moves to the new one, so that the series holds every later occurrence.
+    # What stays on the old series after the split (detached sessions, sessions with
+    # field data) moves to the new one, so that the series holds every later occurrence.
     OutreachSession.objects.filter(series=old, starts_at__gte=since).update(series=new)
-    if day > old.first_date:
-        old.last_date = day - timedelta(days=1)
+    if first > old.first_date:
+        old.last_date = first - timedelta(days=1)
         old.save(update_fields=["last_date"])
     else:
         # Nothing of the old series is left before this day: it has no more use.
@@ -292,14 +349,21 @@ def session_cancel(*, session: OutreachSession, reason: str, following: bool = F
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for cancelling.")})
+    # Cancelled alone, a session keeps what was logged in it (the rain came after the
+    # first conversation). From a series, sessions with field data are kept as they are.
     targets = OutreachSession.objects.filter(pk=session.pk)
     if following and session.series_id is not None:
-        targets = OutreachSession.objects.filter(
-            series_id=session.series_id, starts_at__gte=session.starts_at
+        keep = session_has_field_data(session)
+        # Sessions with field data are kept as they are, from this one on.
+        targets = _without_field_data(
+            OutreachSession.objects.filter(
+                series_id=session.series_id, starts_at__gte=session.starts_at
+            )
         )
         day = timezone.localtime(session.starts_at, PARIS).date()
-        SessionSeries.objects.filter(pk=session.series_id, first_date__lt=day).update(
-            last_date=day - timedelta(days=1)
+        last = day if keep else day - timedelta(days=1)
+        SessionSeries.objects.filter(pk=session.series_id, first_date__lte=last).update(
+            last_date=last
         )
     changes = {"status": SessionStatus.CANCELLED, "cancel_reason": reason}
     if not following and session.series_id is not None:
@@ -314,12 +378,36 @@ def session_cancel(*, session: OutreachSession, reason: str, following: bool = F
     return count
 
 
+def on_team(session: OutreachSession, membership: Membership) -> bool:
+    return session.lead_id == membership.user_id or (
+        SessionAssignment.objects.filter(session=session, user_id=membership.user_id).exists()
+    )
+
+
 def debrief_locked_for(session: OutreachSession, membership: Membership) -> bool:
-    """Volunteers may write the debrief until 7 days after the end; coordinators and
-    managers at any time."""
+    """The session's team may write the debrief until 7 days after the end; coordinators
+    and managers at any time. Other volunteers never."""
     if membership.role in PLANNERS:
         return False
+    if not on_team(session, membership):
+        return True
     return session.ends_at < timezone.now() - timedelta(days=DEBRIEF_OPEN_DAYS)
+
+
+def recorded_taps(session: OutreachSession) -> dict[str, int]:
+    """What field mode recorded in ``session``, by debrief count. (Through the reverse
+    relation: the taps live in encounters, a layer above.)"""
+    counts = dict(session.taps.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {"brief_contacts": counts.get("contact", 0), "refusals": counts.get("refusal", 0)}
+
+
+def debrief_below_taps(
+    session: OutreachSession, *, brief_contacts: int, refusals: int
+) -> dict[str, tuple[int, int]]:
+    """The debrief counts set below what was tapped: {field: (given, recorded)}."""
+    recorded = recorded_taps(session)
+    given = {"brief_contacts": brief_contacts, "refusals": refusals}
+    return {f: (given[f], recorded[f]) for f in given if given[f] < recorded[f]}
 
 
 def debrief_allowed(session: OutreachSession) -> bool:
@@ -340,6 +428,32 @@ def session_debrief(
 ) -> OutreachSession:
     if debrief_locked_for(session, by) or not debrief_allowed(session):
         raise PermissionDenied
+    below = debrief_below_taps(session, brief_contacts=brief_contacts, refusals=refusals)
+    if below and by.role not in PLANNERS:
+        raise ValidationError(
+            {
+                field: _(
+                    "Field mode recorded %(recorded)d: the debrief cannot count fewer (%(given)d)."
+                    " Ask a coordinator if the taps were wrong."
+                )
+                % {"recorded": recorded, "given": given}
+                for field, (given, recorded) in below.items()
+            }
+        )
+    # From the database: a form may already have changed the instance.
+    before = OutreachSession.objects.values("brief_contacts", "refusals").get(pk=session.pk)
+    DebriefCorrection.objects.bulk_create(
+        DebriefCorrection(
+            organisation_id=session.organisation_id,
+            session=session,
+            member=by.user,
+            field=field,
+            recorded=recorded,
+            old=before[field],
+            new=given,
+        )
+        for field, (given, recorded) in below.items()
+    )
     session.brief_contacts, session.refusals = brief_contacts, refusals
     session.atmosphere, session.next_time, session.comments = atmosphere, next_time, comments
     session.status = SessionStatus.DONE

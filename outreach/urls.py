@@ -16,6 +16,7 @@ handler400 = "outreach.errors.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path(
         "login/",
         organisation_views.LoginView.as_view(
@@ -32,6 +33,7 @@ urlpatterns = [
     path("agenda/", views.agenda, name="agenda"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/check/", views.session_check, name="session_check"),
+    path("sessions/start/", views.session_start_now, name="session_start_now"),
     path("sessions/series/new/", views.series_create, name="series_create"),
     path("sessions/series/<int:pk>/", views.series_detail, name="series_detail"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,14 @@ from core.time import PARIS, local_datetime
 from organisations.models import PLANNERS
 from organisations.tenancy import OrgRequest, get_for_org, member_required
 from outreach import ics, selectors, services
-from outreach.forms import AgendaFilterForm, CancelForm, DebriefForm, SeriesForm, SessionForm
+from outreach.forms import (
+    AgendaFilterForm,
+    CancelForm,
+    DebriefForm,
+    SeriesForm,
+    SessionForm,
+    StartNowForm,
+)
 from outreach.models import OutreachSession, SessionSeries
 from territories import selectors as territory_selectors
 from territories.models import Place
@@ -100,6 +108,27 @@ def _by_day(sessions: list[OutreachSession]) -> dict[date, list[OutreachSession]
 def today(request: OrgRequest) -> HttpResponse:
     context = selectors.my_sessions_today(organisation=request.organisation, user=request.user)
     return render(request, "outreach/today.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def session_start_now(request: OrgRequest) -> HttpResponse:
+    """ "Start an action now", for every member: no planning needed to log in the field."""
+    form = StartNowForm(_posted(request), organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session = services.session_start_now(
+            organisation=request.organisation,
+            kind=data["kind"],
+            territory=data["territory"],
+            place=data["place"],
+            member=request.user,
+            hours=data["hours"],
+        )
+        messages.success(request, _("The action has started: log what happens."))
+        return redirect("field_mode", session.pk)
+    context = {"title": _("Start an action now"), "cancel_url": reverse("today")}
+    return render_form(request, "form_page.html", context, form=form)
 
 
 # --- Agenda ----------------------------------------------------------------
@@ -329,13 +358,25 @@ def session_edit(request: OrgRequest, pk: int) -> HttpResponse:
         }
         try:
             if data.get("scope") == "following":
+                kept = services.session_has_field_data(session)
                 services.series_update_following(
                     session=session,
                     start_time=data["start_time"],
                     end_time=data["end_time"],
                     **common,
                 )
-                messages.success(request, _("This session and the following ones have changed."))
+                if kept:
+                    messages.success(
+                        request,
+                        _(
+                            "This session keeps what was logged in it; the following ones "
+                            "have changed."
+                        ),
+                    )
+                else:
+                    messages.success(
+                        request, _("This session and the following ones have changed.")
+                    )
                 return redirect(reverse("agenda") + f"?date={data['day'].isoformat()}")
             services.session_update(
                 session=session,
@@ -363,13 +404,17 @@ def session_cancel(request: OrgRequest, pk: int) -> HttpResponse:
     session = selectors.get_session_for_member(request, pk)
     form = CancelForm(_posted(request), session=session)
     if request.method == "POST" and form.is_valid():
-        count = services.session_cancel(
-            session=session,
-            reason=form.cleaned_data["reason"],
-            following=form.cleaned_data.get("scope") == "following",
-        )
-        messages.success(request, _("Sessions cancelled: %(count)d.") % {"count": count})
-        return redirect(_session_url(session))
+        try:
+            count = services.session_cancel(
+                session=session,
+                reason=form.cleaned_data["reason"],
+                following=form.cleaned_data.get("scope") == "following",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Sessions cancelled: %(count)d.") % {"count": count})
+            return redirect(_session_url(session))
     context = {
         "title": _("Cancel the session"),
         "cancel_url": _session_url(session),
@@ -388,19 +433,26 @@ def session_debrief(request: OrgRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("A debrief can be written once the session has started."))
         return redirect(_session_url(session))
     form = DebriefForm(_posted(request), instance=session)
+    # Both figures side by side: what the debrief says, what field mode recorded.
+    for name, count in services.recorded_taps(session).items():
+        form.fields[name].help_text = _("Field mode recorded %(count)d.") % {"count": count}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.session_debrief(
-            session=session,
-            by=request.membership,
-            brief_contacts=data["brief_contacts"],
-            refusals=data["refusals"],
-            atmosphere=data["atmosphere"],
-            next_time=data["next_time"],
-            comments=data["comments"],
-        )
-        messages.success(request, _("Thank you: the debrief has been saved."))
-        return redirect(_session_url(session))
+        try:
+            services.session_debrief(
+                session=session,
+                by=request.membership,
+                brief_contacts=data["brief_contacts"],
+                refusals=data["refusals"],
+                atmosphere=data["atmosphere"],
+                next_time=data["next_time"],
+                comments=data["comments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: the debrief has been saved."))
+            return redirect(_session_url(session))
     context = {"title": _("Debrief"), "cancel_url": _session_url(session), "session": session}
     return render_form(request, "outreach/session_debrief.html", context, form=form)
 
@@ -506,3 +558,50 @@ def home(request: OrgRequest) -> HttpResponse:
         **home_context(request),
     }
     return render(request, "outreach/home.html", context)
+
+
+@login_not_required
+def csrf_failure(request: OrgRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF_FAILURE_VIEW: a French page instead of the raw English one. It
+    happens when a page was opened before a new login (its token is stale)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@require_GET
+def web_manifest(request: OrgRequest) -> HttpResponse:
+    """The web app manifest: Terrain installs on the phone's home screen and opens on
+    "Today", standalone, in the brand colour."""
+    icons = [
+        {"src": static(f"icons/terrain-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ] + [
+        {
+            "src": static(f"icons/terrain-maskable-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "maskable",
+        }
+        for size in (192, 512)
+    ]
+    manifest = {
+        "id": "/",
+        "name": _("Terrain: outreach in the field"),
+        "short_name": "Terrain",
+        "description": _("Plan outreach sessions and log contacts in the field, even offline."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("today"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#fbfaf7",
+        "theme_color": "#1f5f4a",
+        "icons": icons,
+    }
+    response = JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -124,6 +124,7 @@ CASES = [
         data=(("brief_contacts", "12"), ("refusals", "2")),
         ok=302,
     ),
+    Case("session_start_now", "get", EVERYONE, wrong_method="put"),
     Case("calendar_feeds", "get", EVERYONE, wrong_method="post"),
     Case("calendar_feed_renew", "post", EVERYONE, wrong_method="get"),
     Case("calendar_feed_revoke", "post", EVERYONE, ok=302, wrong_method="get"),
@@ -184,6 +185,8 @@ def _objects(organisation) -> dict:
         territory=territory,
         starts_at=timezone.now() - timedelta(days=1),
         ends_at=timezone.now() - timedelta(days=1) + timedelta(hours=3),
+        # Every member so far is on its team: the team debriefs (issue 11).
+        members=[m.user for m in organisation.memberships.all()],
     )
     encounter = EncounterFactory(session=session)
     return {
@@ -195,7 +198,7 @@ def _objects(organisation) -> dict:
         "partner": PartnerFactory(organisation=organisation),
         "observation": ObservationFactory(territory=territory),
         "membership": MembershipFactory(organisation=organisation, role=V),
-        # Started yesterday: its debrief is open to everyone.
+        # Started yesterday: its debrief is open to its team and coordinators.
         "session": session,
         "invitation": Invitation.objects.create(
             organisation=organisation,

@@ -1,14 +1,25 @@
-// Field mode on a phone: fresh idempotency keys, the offline queue indicator, replay
-// triggers, undo of a queued tap, and a logout that clears what this phone keeps.
-// The service worker (/sw.js) does the queueing and the replaying; see its header.
+// Field mode on a phone: fresh idempotency keys, what waits on the phone (header, field
+// counters, the list of queued notes, "À revoir"), replay triggers, undo of a queued tap,
+// and a logout that never drops what is not sent.
+// The service worker (/sw.js, js/sw.js) sends and queues; both share js/queue.js.
 "use strict";
 
 (() => {
-  const DB_NAME = "terrain-offline";
-  const STORE = "queue";
-  const PAGE_CACHE_PREFIX = "terrain-pages";
+  const Q = window.TerrainQueue;
+  const script = document.currentScript;
+  const sw = "serviceWorker" in navigator && Q ? navigator.serviceWorker : null;
+  const user = document.body.dataset.user || "";
   const status = document.getElementById("queue-status");
-  const sw = "serviceWorker" in navigator ? navigator.serviceWorker : null;
+  const { STATE } = Q || { STATE: {} };
+  const fieldMatch = Q && location.pathname.match(Q.ROUTES.fieldPage);
+  const sessionHere = fieldMatch ? Number(fieldMatch[1]) : null;
+
+  // A page the service worker gave after following a redirect shows under the address
+  // that was posted to: put its own address back (a reload then gets this page).
+  const own = document.body.dataset.path;
+  if (own && own !== location.pathname && !(Q && Q.ROUTES.reviewItem.test(location.pathname))) {
+    history.replaceState(null, "", own);
+  }
 
   // --- Small helpers ---------------------------------------------------------
   function newUuid() {
@@ -28,106 +39,204 @@
     }
   }
 
-  function openDb() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () =>
-        request.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+  const fill = (text, n) => (text || "").replace("{n}", n);
+  const mine = (items) => items.filter((item) => item.user === String(user));
+  const waiting = (item) => item.state === STATE.PENDING || item.state === STATE.LOGIN;
+
+  // The queue as the service worker last described it (or read here when it has not).
+  let items = [];
+
+  async function readQueue() {
+    if (!Q) return [];
+    try {
+      return (await Q.all()).map((item) => {
+        const params = new URLSearchParams(item.body);
+        return {
+          ...Q.describe(item.url),
+          id: item.id,
+          user: String(item.user || ""),
+          state: item.state,
+          status: item.status || null,
+          reason: item.reason || "",
+          tapKind: params.get("kind") || params.get("undo_kind") || "",
+          tap: params.get("tap") || "",
+          uuid: item.uuid,
+          queuedAt: item.queuedAt,
+          hasHtml: Boolean(item.html),
+          sending: item.sending || 0,
+        };
+      });
+    } catch {
+      return [];
+    }
   }
 
-  async function store(mode, action) {
-    const db = await openDb();
-    return new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const request = action(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(request && request.result);
-      tx.onerror = () => reject(tx.error);
-    });
+  async function refresh() {
+    items = await readQueue();
+    render();
   }
 
-  const queued = () => store("readonly", (s) => s.getAll());
-
-  // --- The "N pending" indicator in the header ---------------------------------
-  function showQueue({ count = 0, needsLogin = false, invalid = null } = {}) {
-    if (!status) return;
-    status.hidden = count === 0;
-    const text = status.dataset.pending.replace("{n}", count);
-    status.textContent = needsLogin ? `${text} · ${status.dataset.login}` : text;
-    status.classList.toggle("queue-login", needsLogin);
-    if (needsLogin) status.href = status.dataset.loginUrl;
-    else if (invalid) status.href = `/offline/${invalid}/`;
-    else status.removeAttribute("href");
-  }
-
-  function replay() {
+  // --- Talking to the service worker ---------------------------------------------
+  function post(message) {
     if (!sw) return;
-    sw.ready.then((registration) => {
-      registration.active?.postMessage({ type: "replay", csrf: csrfToken() });
-      registration.sync?.register("terrain-replay").catch(() => {});
-    });
+    sw.ready.then((registration) =>
+      registration.active?.postMessage({ user, csrf: csrfToken(), ...message }),
+    );
+  }
+
+  function replay(force = false) {
+    post({ type: "replay", force });
+    sw?.ready.then((r) => r.sync?.register("terrain-replay").catch(() => {}));
   }
 
   if (sw) {
-    sw.register("/sw.js", { scope: "/" }).catch(() => {});
+    const params = new URLSearchParams({
+      queue: script?.dataset.queue || "/static/js/queue.js",
+      login: script?.dataset.login || "/login/",
+    });
+    sw.register(`${script?.dataset.sw || "/sw.js"}?${params}`, { scope: "/" }).catch(() => {});
     sw.addEventListener("message", (event) => {
       const data = event.data || {};
       if (data.type !== "queue") return;
-      showQueue(data);
-      if (data.sent && window.htmx && document.getElementById("counters")) {
+      const before = items;
+      items = data.items || [];
+      render(data);
+      const sentHere = before.some(
+        (old) => old.session === sessionHere && !items.some((now) => now.id === old.id),
+      );
+      if (sentHere && window.htmx && counters()) {
         // What was queued is on the server now: show the server's totals again.
         htmx.ajax("GET", location.pathname, { target: "#counters", swap: "outerHTML" });
       }
     });
-    window.addEventListener("online", replay);
-    window.addEventListener("pageshow", replay);
+    window.addEventListener("online", () => replay(true));
+    window.addEventListener("pageshow", () => replay());
     // Some phones never say they are back online: try again now and then.
     setInterval(() => {
-      if (status && !status.hidden) replay();
+      if (mine(items).some(waiting)) replay();
     }, 15000);
-    // Keep today's field pages for when there is no signal.
-    const warm = [...document.querySelectorAll("a[data-warm]")].map((a) => a.pathname);
-    if (warm.length) sw.ready.then((r) => r.active?.postMessage({ type: "warm", urls: warm }));
+    // Keep today's pages, the review list and this page's own files for no signal.
+    const urls = [
+      ...[...document.querySelectorAll("a[data-warm]")].map((a) => a.pathname),
+      "/today/",
+      "/offline/",
+      ...[...document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=icon]")]
+        .map((el) => new URL(el.src || el.href, location.href))
+        .filter((u) => u.origin === location.origin)
+        .map((u) => u.pathname),
+    ];
+    if (user) post({ type: "warm", urls });
+    // What is queued must outlive a browser short of space: ask to keep it.
+    if (user) navigator.storage?.persist?.().catch(() => {});
   }
+  refresh();
+
+  // --- The header: what waits, what needs the volunteer ----------------------------
+  function showStatus(data = {}) {
+    if (!status) return;
+    const own = mine(items);
+    const pending = own.filter(waiting).length;
+    const review = own.filter((item) => item.state === STATE.REVIEW).length;
+    const needsLogin = own.some((item) => item.state === STATE.LOGIN) || data.needsLogin;
+    status.hidden = pending + review === 0;
+    const parts = [];
+    if (pending) parts.push(fill(status.dataset.pending, pending));
+    if (needsLogin && pending) parts.push(status.dataset.login);
+    if (review) parts.push(fill(status.dataset.review, review));
+    status.textContent = parts.join(" · ");
+    status.classList.toggle("queue-login", Boolean(needsLogin && pending));
+    if (needsLogin && pending) status.href = status.dataset.loginUrl;
+    else if (review) status.href = status.dataset.reviewUrl;
+    else status.removeAttribute("href");
+  }
+
   status?.addEventListener("click", (event) => {
     if (!status.getAttribute("href")) {
       event.preventDefault();
-      replay();
+      replay(true);
     }
   });
 
-  // --- Contact and refusal taps ----------------------------------------------
-  const counters = () => document.getElementById("counters");
-
-  function bump(kind, delta) {
-    const el = counters()?.querySelector(`[data-count="${kind}"]`);
-    if (el) el.textContent = Math.max(0, Number(el.textContent) + delta);
+  function render(data = {}) {
+    showStatus(data);
+    showCounts();
+    showList();
+    showBanner();
   }
 
-  // Taps queued offline on this page, newest last: undo takes them back first.
-  const queuedTaps = [];
+  // --- Contact and refusal taps ----------------------------------------------
+  const counters = () => document.getElementById("counters");
+  const snapshotKey = () => `terrain-counts:${user}:${sessionHere}`;
+
+  // The server's totals: the page's own, or newer ones seen in a later swap (a page
+  // kept for no signal was rendered before the last taps that reached the server).
+  function serverCounts() {
+    const box = counters();
+    if (!box) return null;
+    const read = (kind) => Number(box.querySelector(`[data-count="${kind}"]`)?.dataset.server);
+    const counts = { at: Number(box.dataset.at || 0), contact: read("contact"), refusal: read("refusal") };
+    try {
+      const kept = JSON.parse(localStorage.getItem(snapshotKey()) || "null");
+      if (kept && kept.at > counts.at) return kept;
+    } catch {}
+    return counts;
+  }
+
+  function rememberServerCounts() {
+    const box = counters();
+    if (!box) return;
+    for (const el of box.querySelectorAll("[data-count]")) {
+      if (el.dataset.server === undefined) el.dataset.server = el.textContent.trim();
+    }
+    const counts = serverCounts();
+    try {
+      localStorage.setItem(snapshotKey(), JSON.stringify(counts));
+    } catch {}
+  }
+
+  function showCounts() {
+    const box = counters();
+    if (!box || sessionHere === null) return;
+    const base = serverCounts();
+    const queued = mine(items).filter((item) => item.session === sessionHere && waiting(item));
+    for (const kind of ["contact", "refusal"]) {
+      const el = box.querySelector(`[data-count="${kind}"]`);
+      if (!el) continue;
+      const taps = queued.filter((i) => i.kind === "tap" && i.tapKind === kind).length;
+      const undos = queued.filter((i) => i.kind === "undo" && i.tapKind === kind).length;
+      el.textContent = Math.max(0, (base[kind] || 0) + taps - undos);
+    }
+    setUndo();
+  }
 
   function undoInput() {
     return counters()?.querySelector("[data-undo-form] input[name=tap]");
   }
 
-  // The last tap the server knows, as rendered in the counters.
-  function rememberServerTap() {
-    const input = undoInput();
-    if (!input) return;
-    input.form.dataset.serverTap = input.value;
-    input.form.dataset.serverKind = input.dataset.kind || "";
+  // Taps of this page still on the phone, newest last: undo takes them back first.
+  function queuedTaps() {
+    return mine(items).filter(
+      (i) => i.session === sessionHere && i.kind === "tap" && waiting(i),
+    );
   }
-  rememberServerTap();
 
-  function setUndo(tap) {
+  function setUndo() {
     const input = undoInput();
     if (!input) return;
-    const server = input.form.dataset;
-    input.value = tap ? tap.uuid : server.serverTap || "";
-    input.dataset.kind = tap ? tap.kind : server.serverKind || "";
+    const form = input.form.dataset;
+    if (form.serverTap === undefined) {
+      form.serverTap = input.value;
+      form.serverKind = input.dataset.kind || "";
+    }
+    const undone = new Set(
+      mine(items)
+        .filter((i) => i.kind === "undo" && waiting(i))
+        .map((i) => i.tap),
+    );
+    const last = queuedTaps().at(-1);
+    const serverTap = undone.has(form.serverTap) ? "" : form.serverTap;
+    input.value = last ? last.uuid : serverTap;
+    input.dataset.kind = last ? last.tapKind : serverTap ? form.serverKind : "";
     input.form.querySelector("button").disabled = !input.value;
   }
 
@@ -135,55 +244,144 @@
     const form = event.detail.elt.closest("form");
     if (form?.matches("[data-tap-form]")) {
       // One key per tap: two taps are two contacts, a replayed tap stays one.
-      const uuid = newUuid();
-      event.detail.parameters.client_uuid = uuid;
-      form.dataset.sent = uuid;
+      event.detail.parameters.client_uuid = newUuid();
+      // When it was tapped: a tap sent late (it waited without signal) is not late.
+      event.detail.parameters.at = new Date().toISOString();
+    } else if (form?.matches("[data-undo-form]")) {
+      // Kept with a queued undo, so that the counters know what it takes back.
+      event.detail.parameters.undo_kind = undoInput()?.dataset.kind || "";
     }
   });
 
   document.addEventListener("htmx:confirm", (event) => {
     const form = event.detail.elt.closest("form");
-    if (!form?.matches("[data-undo-form]")) return;
-    const last = queuedTaps[queuedTaps.length - 1];
-    if (!last) return;
-    // The tap to take back never left the phone: drop it from the queue instead.
+    if (!form?.matches("[data-undo-form]") || !Q) return;
     event.preventDefault();
-    queued()
-      .then((items) => items.find((item) => item.uuid === last.uuid))
-      .then((item) =>
-        item ? store("readwrite", (s) => s.delete(item.id)).then(() => true) : false,
-      )
-      .then((dropped) => {
-        if (!dropped) return event.detail.issueRequest(true);
-        queuedTaps.pop();
-        bump(last.kind, -1);
-        setUndo(queuedTaps[queuedTaps.length - 1]);
-        replay();
-      });
+    (async () => {
+      items = await readQueue();
+      const last = queuedTaps().at(-1);
+      // The tap to take back never left the phone: drop it from the queue instead.
+      // (One being sent right now is taken back by the server, after it.)
+      if (last && !(last.sending && Date.now() - last.sending < 30000)) {
+        await Q.remove(last.id);
+        await refresh();
+        post({ type: "changed" });
+        return;
+      }
+      event.detail.issueRequest(true);
+    })();
   });
 
   document.addEventListener("htmx:afterRequest", (event) => {
-    const xhr = event.detail.xhr;
-    if (!xhr || !xhr.getResponseHeader("X-Terrain-Queued")) return;
-    const form = event.detail.elt.closest("form");
-    if (form?.matches("[data-tap-form]")) {
-      const kind = form.querySelector("input[name=kind]").value;
-      bump(kind, 1);
-      queuedTaps.push({ uuid: form.dataset.sent, kind });
-      setUndo(queuedTaps[queuedTaps.length - 1]);
-    } else if (form?.matches("[data-undo-form]")) {
-      const input = undoInput();
-      if (input?.dataset.kind) bump(input.dataset.kind, -1);
-      // The server will take that tap back; the one before is not known offline.
-      input.form.dataset.serverTap = "";
-      input.form.dataset.serverKind = "";
-      setUndo(null);
-    }
+    if (event.detail.xhr?.getResponseHeader("X-Terrain-Queued")) refresh();
   });
 
-  document.addEventListener("htmx:afterSwap", () => {
-    queuedTaps.length = 0;
-    rememberServerTap();
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target?.id !== "counters" && !counters()?.contains(event.detail.elt)) {
+      return;
+    }
+    rememberServerCounts();
+    render();
+  });
+  rememberServerCounts();
+
+  // --- What waits on the phone: the list on the field page and in "À revoir" -------
+  const list = document.getElementById("queue-list");
+
+  function label(item) {
+    const d = list.dataset;
+    const time = new Date(item.queuedAt).toLocaleTimeString(document.documentElement.lang, {
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    const what =
+      item.kind === "note"
+        ? d.note
+        : item.kind === "undo"
+          ? d.undo
+          : item.tapKind === "refusal"
+            ? d.refusal
+            : d.contact;
+    return `${what} · ${time}`;
+  }
+
+  function stateText(item) {
+    const d = list.dataset;
+    if (item.state === STATE.PENDING) return d.statePending;
+    if (item.state === STATE.LOGIN) return d.stateLogin;
+    const why = d[`status${item.status}`] || d.statusOther;
+    return item.reason ? `${why} ${item.reason}` : why;
+  }
+
+  function button(text, action, id) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "button small";
+    b.textContent = text;
+    b.dataset.action = action;
+    b.dataset.id = id;
+    return b;
+  }
+
+  function showList() {
+    if (!list) return;
+    const scope = list.dataset.session ? Number(list.dataset.session) : null;
+    const shown = mine(items).filter(
+      (i) =>
+        (scope === null || i.session === scope) &&
+        (i.kind === "note" || i.state === STATE.REVIEW || scope === null),
+    );
+    const ul = list.querySelector("ul");
+    ul.replaceChildren(
+      ...shown.map((item) => {
+        const li = document.createElement("li");
+        li.className = `queue-item queue-${item.state}`;
+        li.dataset.queueId = item.id;
+        li.dataset.state = item.state;
+        const title = document.createElement("strong");
+        title.textContent = label(item);
+        const state = document.createElement("span");
+        state.className = "queue-state";
+        state.textContent = stateText(item);
+        li.append(title, " ", state);
+        if (item.state === STATE.REVIEW) {
+          const actions = document.createElement("span");
+          actions.className = "actions";
+          if (item.hasHtml && item.status === 422) {
+            const a = document.createElement("a");
+            a.className = "button small";
+            a.href = Q.reviewPath(item.id);
+            a.textContent = list.dataset.correct;
+            actions.append(a);
+          } else if (item.status !== 409) {
+            actions.append(button(list.dataset.retry, "retry", item.id));
+          }
+          actions.append(button(list.dataset.discard, "discard", item.id));
+          li.append(" ", actions);
+        }
+        return li;
+      }),
+    );
+    list.hidden = shown.length === 0;
+    const empty = document.getElementById("queue-empty");
+    if (empty) empty.hidden = shown.length !== 0;
+  }
+
+  list?.addEventListener("click", async (event) => {
+    const b = event.target.closest("button[data-action]");
+    if (!b) return;
+    const item = await Q.get(Number(b.dataset.id));
+    if (!item) return refresh();
+    if (b.dataset.action === "discard") {
+      if (!window.confirm(list.dataset.discardConfirm)) return;
+      await Q.remove(item.id);
+    } else if (b.dataset.action === "retry") {
+      item.state = STATE.PENDING;
+      await Q.put(item);
+      replay(true);
+    }
+    await refresh();
+    post({ type: "changed" });
   });
 
   // --- The conversation form ----------------------------------------------------
@@ -199,35 +397,66 @@
     });
   }
 
-  // --- Field page: say when the last note was kept on the phone ------------------
+  // --- Field page: the "kept on this phone" banner says what is true now ----------
   const note = document.getElementById("queued-note");
   if (note && new URLSearchParams(location.search).has("queued")) {
-    note.hidden = false;
     history.replaceState(null, "", location.pathname);
   }
 
+  function showBanner() {
+    if (!note) return;
+    note.hidden = !mine(items).some(
+      (i) => i.session === sessionHere && i.kind === "note" && waiting(i),
+    );
+  }
+
   // --- Logging out on a shared phone ---------------------------------------------
+  // What is not sent is never dropped: without signal the logout waits; with signal
+  // the queue is sent first, and what is left (to review, or refused) stays on this
+  // phone for this member's next login, never sent under another member's name.
+  async function reachable() {
+    try {
+      const response = await fetch(status?.dataset.loginUrl || "/login/", {
+        method: "HEAD",
+        cache: "no-store",
+      });
+      return response.status < 500;
+    } catch {
+      return false;
+    }
+  }
+
   document.querySelectorAll('form[action$="/logout/"]').forEach((logout) => {
     logout.addEventListener("submit", async (event) => {
       if (logout.dataset.cleared) return;
       event.preventDefault();
-      let items = [];
-      try {
-        items = await queued();
-      } catch {}
-      if (items.length && status) {
-        const question = status.dataset.logoutConfirm.replace("{n}", items.length);
-        if (!window.confirm(question)) return;
+      items = await readQueue();
+      let left = mine(items);
+      if (left.length) {
+        if (!(await reachable())) {
+          window.alert(fill(status?.dataset.logoutOffline, left.length));
+          return;
+        }
+        replay(true);
+        for (let i = 0; i < 20 && mine(items).some(waiting); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          items = await readQueue();
+        }
+        left = mine(items);
+        if (left.length && !window.confirm(fill(status?.dataset.logoutKeep, left.length))) {
+          return;
+        }
       }
       try {
-        await store("readwrite", (s) => s.clear());
         const names = await caches.keys();
         await Promise.all(
-          names.filter((n) => n.startsWith(PAGE_CACHE_PREFIX)).map((n) => caches.delete(n)),
+          names.filter((n) => n.startsWith(Q.PAGE_CACHE)).map((n) => caches.delete(n)),
         );
+        localStorage.clear();
       } catch {}
       logout.dataset.cleared = "1";
       logout.submit();
     });
   });
+
 })();

@@ -89,14 +89,8 @@ def test_count_contacts_and_undo_one(login, field):
     assert ContactTap.objects.filter(session=session).count() == 2
 
 
-# How many items the service worker's queue holds (its IndexedDB store), from the page.
-QUEUE_IS_EMPTY = """new Promise((resolve) => {
-  const open = indexedDB.open("terrain-offline", 1);
-  open.onsuccess = () => {
-    const count = open.result.transaction("queue").objectStore("queue").count();
-    count.onsuccess = () => resolve(count.result === 0);
-  };
-})"""
+# Whether the offline queue is empty, read from the page with the shared queue module.
+QUEUE_IS_EMPTY = "TerrainQueue.all().then((items) => items.length === 0)"
 
 
 def _wait_until(page, script: str, timeout: float = 15) -> None:
@@ -190,11 +184,16 @@ def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, fie
 
     page.context.set_offline(False)
     status = page.locator("#queue-status")
-    expect(status).to_have_attribute("href", re.compile(r"^/offline/\d+/$"), timeout=30_000)
-    expect(status).to_have_text("1 en attente")
+    # Refused for good: "À revoir" in the header, which leads to the phone's list.
+    expect(status).to_have_text("1 à revoir", timeout=30_000)
+    expect(status).to_have_attribute("href", "/offline/")
     assert Encounter.objects.count() == 0
 
     status.click()
+    item = page.locator("#queue-list li[data-state=review]")
+    expect(item).to_contain_text("À revoir : refusé par le serveur, à corriger.")
+    item.get_by_role("link", name="Corriger").click()
+    expect(page).to_have_url(re.compile(r"/offline/\d+/$"))
     expect(page.get_by_role("alert")).to_contain_text("rien n’a encore été enregistré")
     expect(page.locator(".screened mark")).to_have_text("06 12 34 56 78")
     page.get_by_label("Note").fill("Dame seule, à revoir mardi pour le RSA.")

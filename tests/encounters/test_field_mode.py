@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,9 +150,10 @@ def test_the_same_conversation_posted_twice_is_saved_once(volunteer_client, sess
     second = volunteer_client.post(url, data)
     assert first.status_code == second.status_code == 302
     assert Encounter.objects.count() == 1
-    # Even a replay that would now be invalid finds the saved one.
+    # The same UUID with another content (here, invalid) keeps the saved one and says
+    # so with a 409 (issue 11: "same UUID, same answer").
     data["age_band"] = "nonsense"
-    assert volunteer_client.post(url, data).status_code == 302
+    assert volunteer_client.post(url, data).status_code == 409
     assert Encounter.objects.count() == 1
 
 
@@ -337,7 +339,9 @@ def test_service_worker_is_served_from_the_root(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/"
-    assert "terrain-static-" in response.content.decode()
+    # The static file itself, which loads the queue module the pages use too.
+    assert response.content == (settings.BASE_DIR / "static/js/sw.js").read_bytes()
+    assert "importScripts(QUEUE_SCRIPT)" in response.content.decode()
 
 
 def test_session_counters_stay_consistent_with_taps(volunteer_client, session):

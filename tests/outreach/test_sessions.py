@@ -414,13 +414,20 @@ def test_cancel_needs_a_reason(coordinator_client, org):
 @time_machine.travel(datetime(2026, 3, 27, 10, tzinfo=PARIS), tick=False)
 def test_volunteer_debriefs_within_seven_days_then_it_locks(member_client, org):
     territory = TerritoryFactory(organisation=org)
+    volunteer = member_client(Role.VOLUNTEER)
+    team = [volunteer.membership.user]  # the session's team debriefs (issue 11)
     recent = OutreachSessionFactory(
-        territory=territory, starts_at=paris(2026, 3, 20, 9), ends_at=paris(2026, 3, 20, 12)
+        territory=territory,
+        starts_at=paris(2026, 3, 20, 9),
+        ends_at=paris(2026, 3, 20, 12),
+        members=team,
     )
     old = OutreachSessionFactory(
-        territory=territory, starts_at=paris(2026, 3, 19, 9), ends_at=paris(2026, 3, 19, 12)
+        territory=territory,
+        starts_at=paris(2026, 3, 19, 9),
+        ends_at=paris(2026, 3, 19, 12),
+        members=team,
     )
-    volunteer = member_client(Role.VOLUNTEER)
     data = {"brief_contacts": "14", "refusals": "3", "atmosphere": "good", "comments": "Calme"}
     assert volunteer.post(reverse("session_debrief", args=[recent.pk]), data).status_code == 302
     recent.refresh_from_db()
@@ -442,6 +449,7 @@ def test_debrief_refuses_identifying_comments_and_keeps_them(volunteer_client, o
         territory=TerritoryFactory(organisation=org),
         starts_at=paris(2026, 3, 26, 9),
         ends_at=paris(2026, 3, 26, 12),
+        members=[volunteer_client.membership.user],
     )
     response = volunteer_client.post(
         reverse("session_debrief", args=[session.pk]),
@@ -459,6 +467,7 @@ def test_no_debrief_before_the_session_starts(volunteer_client, org):
         territory=TerritoryFactory(organisation=org),
         starts_at=paris(2026, 3, 28, 9),
         ends_at=paris(2026, 3, 28, 12),
+        members=[volunteer_client.membership.user],
     )
     response = volunteer_client.post(
         reverse("session_debrief", args=[session.pk]), {"brief_contacts": "5", "refusals": "0"}

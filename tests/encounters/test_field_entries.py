@@ -1,0 +1,160 @@
+"""When a session takes taps and conversations, and the same UUID's same answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from encounters.models import ContactTap, Encounter
+from outreach.models import OutreachSession, SessionStatus
+from tests.encounters.test_field_mode import _form, _tap
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(org, *, start: timedelta, hours: int = 3, **extra) -> OutreachSession:
+    now = timezone.now()
+    return OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org),
+        starts_at=now + start,
+        ends_at=now + start + timedelta(hours=hours),
+        **extra,
+    )
+
+
+@pytest.fixture
+def session(org):
+    return _session(org, start=-timedelta(hours=1))
+
+
+def _reason(response) -> str:
+    return unquote(response["X-Terrain-Reason"])
+
+
+# --- Same UUID, same answer ---------------------------------------------------------
+
+
+def test_a_replayed_tap_is_accepted_again_and_counted_once(volunteer_client, session):
+    key = uuid.uuid4()
+    first = _tap(volunteer_client, session, key=key, HTTP_HX_REQUEST="true")
+    again = _tap(volunteer_client, session, key=key, HTTP_HX_REQUEST="true")
+    assert first.status_code == again.status_code == 200
+    assert ContactTap.objects.count() == 1
+    assert OutreachSession.objects.get(pk=session.pk).brief_contacts == 1
+
+
+def test_same_tap_uuid_with_another_kind_or_session_keeps_the_first_and_answers_409(
+    volunteer_client, session, org
+):
+    key = uuid.uuid4()
+    _tap(volunteer_client, session, key=key)
+    other = _session(org, start=-timedelta(hours=1))
+    for response in (
+        _tap(volunteer_client, session, "refusal", key=key),
+        _tap(volunteer_client, other, key=key),
+    ):
+        assert response.status_code == 409
+        assert "première version est gardée" in _reason(response)
+    tap = ContactTap.objects.get()
+    assert (tap.session_id, tap.kind) == (session.pk, "contact")
+    assert OutreachSession.objects.get(pk=other.pk).brief_contacts == 0
+
+
+def test_a_replayed_note_is_accepted_again(volunteer_client, session):
+    url = reverse("encounter_create", args=[session.pk])
+    data = _form()
+    assert volunteer_client.post(url, data).status_code == 302
+    again = volunteer_client.post(url, data)
+    assert again.status_code == 302 and again.url == reverse("field_mode", args=[session.pk])
+    assert Encounter.objects.count() == 1
+
+
+def test_same_note_uuid_with_another_content_keeps_the_first_and_answers_409(
+    volunteer_client, session
+):
+    url = reverse("encounter_create", args=[session.pk])
+    data = _form()
+    volunteer_client.post(url, data)
+    for change in ({"note": "Autre chose."}, {"age_band": "18_25"}, {"topics": ["health"]}):
+        response = volunteer_client.post(url, {**data, **change})
+        assert response.status_code == 409, change
+        assert "première version est gardée" in response.content.decode()
+    encounter = Encounter.objects.get()
+    assert encounter.note == data["note"] and encounter.age_band == "40_59"
+
+
+# --- When a session takes entries ----------------------------------------------------
+
+
+def test_taps_and_notes_are_refused_on_a_cancelled_session(volunteer_client, org):
+    session = _session(
+        org, start=-timedelta(hours=1), status=SessionStatus.CANCELLED, cancel_reason="Pluie"
+    )
+    response = _tap(volunteer_client, session, HTTP_HX_REQUEST="true")
+    assert response.status_code == 410
+    assert "annulée" in _reason(response)
+    note = volunteer_client.post(reverse("encounter_create", args=[session.pk]), _form())
+    assert note.status_code == 410
+    assert "annulée" in note.content.decode()
+    assert not ContactTap.objects.exists() and not Encounter.objects.exists()
+    page = volunteer_client.get(reverse("field_mode", args=[session.pk])).content.decode()
+    assert "Cette action a été annulée" in page
+
+
+def test_taps_and_notes_are_refused_before_the_session_starts(volunteer_client, org):
+    tomorrow = _session(org, start=timedelta(days=1))
+    response = _tap(volunteer_client, tomorrow)
+    assert response.status_code == 422
+    assert "pas encore commencé" in _reason(response)
+    note = volunteer_client.post(reverse("encounter_create", args=[tomorrow.pk]), _form())
+    assert note.status_code == 422
+    assert not ContactTap.objects.exists() and not Encounter.objects.exists()
+    # Setting up the stand a little before the start is fine.
+    soon = _session(org, start=timedelta(minutes=20))
+    assert _tap(volunteer_client, soon).status_code == 302
+
+
+def test_an_entry_after_the_end_is_late_and_marked_so(volunteer_client, org):
+    past = _session(org, start=-timedelta(days=2))
+    assert _tap(volunteer_client, past).status_code == 302
+    url = reverse("encounter_create", args=[past.pk])
+    assert volunteer_client.post(url, _form()).status_code == 302
+    assert ContactTap.objects.get().is_late and Encounter.objects.get().is_late
+
+
+def test_an_entry_made_during_the_session_and_sent_later_is_not_late(volunteer_client, org):
+    ended = _session(org, start=-timedelta(hours=5), hours=2)
+    during = (ended.ends_at - timedelta(minutes=10)).isoformat()
+    tap = {"kind": "contact", "client_uuid": str(uuid.uuid4()), "at": during}
+    assert volunteer_client.post(reverse("field_tap", args=[ended.pk]), tap).status_code == 302
+    url = reverse("encounter_create", args=[ended.pk])
+    assert volunteer_client.post(url, _form(occurred_at=during)).status_code == 302
+    assert not ContactTap.objects.get().is_late
+    assert not Encounter.objects.get().is_late
+
+
+def test_late_entries_follow_the_correction_rules(volunteer_client, coordinator_client, org):
+    old = _session(org, start=-timedelta(days=10))
+    refused = _tap(volunteer_client, old)
+    assert refused.status_code == 422 and "coordinateur" in _reason(refused)
+    assert _tap(coordinator_client, old).status_code == 302
+    assert ContactTap.objects.get().is_late
+
+
+def test_a_replay_of_a_saved_tap_is_accepted_after_the_session_is_cancelled(
+    volunteer_client, session
+):
+    key = uuid.uuid4()
+    _tap(volunteer_client, session, key=key)
+    OutreachSession.objects.filter(pk=session.pk).update(
+        status=SessionStatus.CANCELLED, cancel_reason="Pluie"
+    )
+    assert _tap(volunteer_client, session, key=key).status_code == 302
+    assert ContactTap.objects.count() == 1
