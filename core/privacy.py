@@ -493,7 +493,7 @@ _NUMBER_WORDS = (
 )
 _NUMBER_TOKEN = rf"(?:(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS})){{0,3}}|\d{{1,2}})"
 _PHONE_WORDS_RE = re.compile(
-    rf"(?<![\w-])(?i:zéro|zero|0)[ ,.-]{{1,2}}(?i:{_NUMBER_TOKEN})"
+    rf"(?<![\w-])(?:(?i:zéro|zero|0)[ ,.-]{{1,2}}(?i:{_NUMBER_TOKEN})|(?i:six|sept))"
     rf"(?:[ ,.-]{{1,2}}(?i:{_NUMBER_TOKEN})){{3,14}}(?![\w-])"
 )
 _DIGIT_WORD_RE = re.compile(r"\d")
@@ -659,6 +659,7 @@ _ADDRESS_RE = re.compile(
     (?<![\w.,/])
     \d{{1,4}}(?:[ ]?(?i:bis|ter|quater)\b|[A-Da-d]\b)?    # 12, 12bis, 3 ter, 12B
     ,?\ ?
+    (?:(?i:de\ la|de\ l'|du)\ ?)?                        # "au 12 de la rue des Lilas"
     (?:
         (?i:{_WAY_PLAIN})\ ?(?:{_PARTICLE}){{0,2}}
             (?:{_ANY_WORD}|{_DATE_WORD}){_STREET_NAME_NEXT}
@@ -676,6 +677,17 @@ _ADDRESS_NUMBER_AFTER_RE = re.compile(
     (?i:{_WAY_PLAIN}|{_WAY_AMBIGUOUS})\ (?:{_PARTICLE}){{0,2}}
     (?:{_PROPER_WORD}|{_ANY_WORD}){_STREET_NAME_NEXT}
     ,?\ ?(?i:n°|no\.?|num(?:éro|ero)?\.?|numero)\ ?\d{{1,4}}(?:\ ?(?i:bis|ter)\b)?
+    """,
+    re.VERBOSE,
+)
+# "impasse des Roses 4, maison jaune", "allée des Pins 3 ter": a plain way, then its
+# number at the end of the clause.
+_ADDRESS_BARE_NUMBER_AFTER_RE = re.compile(
+    rf"""
+    (?<![\w])
+    (?i:{_WAY_PLAIN})\ (?:{_PARTICLE}){{0,2}}
+    (?:{_PROPER_WORD}|{_ANY_WORD}){_STREET_NAME_NEXT}
+    \ \d{{1,3}}(?:\ ?(?i:bis|ter)\b)?(?=[,.;:)]|$|\ (?i:bis|ter|maison|appart|bât|porte)\b)
     """,
     re.VERBOSE,
 )
@@ -906,7 +918,7 @@ def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
     return [match.start() for match in pattern.finditer(text)]
 
 
-_PHONE_WORD_ANCHOR_RE = re.compile(r"z[ée]ro|0")
+_PHONE_WORD_ANCHOR_RE = re.compile(r"z[ée]ro|0|(?<![\w-])s(?:ix|ept)(?![\w-])")
 _EMAIL_ANCHOR_RE = re.compile(r"@")
 _AT_ANCHOR_RE = re.compile(
     r"@|\[at\]|\(at\)|\{at\}|\[arobase\]|\(arobase\)| at | arobase | arrobase | arobas "
@@ -921,6 +933,7 @@ _ID_ANCHOR_RE = re.compile(
     r"titre|carte|récépissé|recepisse|agdref|ofii|ofpra|dossier|réf|ref|vitale|sécu|secu|"
     r"sécurité|securite|nir|cni|permis|contrat"
 )
+_WAY_ANCHOR_RE = re.compile(rf"(?<![\w]){_WAY_PLAIN}")
 _NUMBER_MARK_ANCHOR_RE = re.compile(r"(?:n°|no\.?|num[ée]ro|numero|num\.?) ?\d")
 _DWELLING_ANCHOR_RE = re.compile(
     r"b[aâ]t|imm|esc|entrée|tour|bloc|app|logement|porte|chambre|studio|box|lot|r[ée]s|lieu|[ée]tage"
@@ -1060,6 +1073,8 @@ def _addresses(t: _Text) -> Iterator[_Span]:
     for match in _around(
         _ADDRESS_NUMBER_AFTER_RE, text, _starts(_NUMBER_MARK_ANCHOR_RE, t.low), 150, 20
     ):
+        yield ADDRESS, match.start(), match.end()
+    for match in _at(_ADDRESS_BARE_NUMBER_AFTER_RE, text, _starts(_WAY_ANCHOR_RE, t.low)):
         yield ADDRESS, match.start(), match.end()
     components = []
     matches = [
