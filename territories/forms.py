@@ -23,7 +23,9 @@ class OrganisationFormMixin:
 
 
 class TerritoryForm(ScreenedTextMixin, OrganisationFormMixin, forms.ModelForm):
-    screened_fields = ("description",)
+    # Names too: a territory or place named after a person met ("chez Fatima B.") is
+    # shown everywhere and exported. Streets, schools and rooms named after people pass.
+    screened_fields = ("name", "description")
 
     class Meta:
         model = Territory
@@ -50,7 +52,7 @@ class TerritoryForm(ScreenedTextMixin, OrganisationFormMixin, forms.ModelForm):
 
 
 class PlaceForm(ScreenedTextMixin, OrganisationFormMixin, forms.ModelForm):
-    screened_fields = ("notes",)
+    screened_fields = ("name", "notes")
     best_days = forms.TypedMultipleChoiceField(
         label=_("Best days"),
         choices=Weekday.choices,
@@ -98,7 +100,10 @@ class PlaceForm(ScreenedTextMixin, OrganisationFormMixin, forms.ModelForm):
         return data
 
 
-class PartnerForm(OrganisationFormMixin, forms.ModelForm):
+class PartnerForm(ScreenedTextMixin, OrganisationFormMixin, forms.ModelForm):
+    # A structure's own name, address, phone and e-mail are public: only the free text.
+    screened_fields = ("opening_hours",)
+
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:

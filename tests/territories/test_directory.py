@@ -280,3 +280,28 @@ def test_a_territory_description_is_screened_too(coordinator_client):
     )
     assert response.status_code == 422
     assert not Territory.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field"),
+    [
+        ("place_create", {"name": "Chez Fatima Benali", "kind": "other"}, "name"),
+        (
+            "territory_create",
+            {"name": "Chez Kevin Martin 06 12 34 56 78", "kind": "quartier"},
+            "name",
+        ),
+        (
+            "partner_create",
+            {"name": "CCAS", "kind": "ccas", "opening_hours": "Mme Dupont 0612345678"},
+            "opening_hours",
+        ),
+    ],
+)
+def test_directory_names_and_hours_are_screened(coordinator_client, org, url_name, data, field):
+    territory = TerritoryFactory(organisation=org)
+    data = {**data, "territory": territory.pk}
+    response = coordinator_client.post(reverse(url_name), data)
+    assert response.status_code == 422
+    assert "pourrait permettre d" in response.content.decode()
+    assert response.context["form"].errors[field]
