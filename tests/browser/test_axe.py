@@ -89,6 +89,16 @@ def demo(db):
         .first()
     )
     territory = Territory.objects.get(organisation=prades, name="Prades")
+    # A session under way now: field entries are refused before a session starts.
+    ongoing = OutreachSession.objects.create(
+        organisation=prades,
+        kind=planned.kind,
+        territory=planned.territory,
+        place=planned.place,
+        starts_at=now - timedelta(minutes=30),
+        ends_at=now + timedelta(hours=2),
+        status="in_progress",
+    )
     place = Place.objects.filter(organisation=prades).order_by("pk").first()
     partner = Partner.objects.filter(organisation=prades).order_by("pk").first()
     encounter = Encounter.objects.filter(organisation=prades).order_by("-pk").first()
@@ -135,6 +145,7 @@ def demo(db):
     ]
     return {
         "planned": planned,
+        "ongoing": ongoing,
         "roles": {
             "coordination@prades.demo": coordinator,
             "benevole@prades.demo": [
@@ -216,7 +227,7 @@ def _login(context, email: str):
     return page
 
 
-def _states(page, audit: Audit, label: str, planned) -> None:
+def _states(page, audit: Audit, label: str, planned, ongoing) -> None:
     """The states a page does not show as loaded."""
     # Forms sent empty or wrong: errors beside the fields.
     for url in ("/places/new/", "/sessions/new/", f"/sessions/{planned.pk}/cancel/"):
@@ -236,7 +247,7 @@ def _states(page, audit: Audit, label: str, planned) -> None:
     expect(page.locator("#planning-check li").first).to_be_visible()
     audit.check(page, f"{label} planning form with a clash")
     # The anonymity guard's findings, highlighted in the note.
-    page.goto(f"/sessions/{planned.pk}/encounters/new/")
+    page.goto(f"/sessions/{ongoing.pk}/encounters/new/")
     page.locator("textarea[name=note]").fill("Mme Martin, 06 12 34 56 78, 3 rue des Lilas")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".screened")).to_be_visible()
@@ -282,7 +293,9 @@ def test_axe_finds_nothing_in_any_state(chromium, live_server, demo, width):
                 audit.check(page, f"[{lang} {width}px {email}] menu open")
                 menu.click()
             if email == "coordination@prades.demo":
-                _states(page, audit, f"[{lang} {width}px {email}]", demo["planned"])
+                _states(
+                    page, audit, f"[{lang} {width}px {email}]", demo["planned"], demo["ongoing"]
+                )
             if email == "benevole@prades.demo" and lang == "fr":
                 _offline_states(page, audit, f"[{lang} {width}px {email}]", demo["planned"])
             context.close()

@@ -190,7 +190,11 @@ def test_ten_simultaneous_sign_ups_make_one_account_and_no_500(org):
                 "password2": "un-long-mot-de-passe",
             },
         )
-        statuses.append(response.status_code)
+        # A late one may find the account already made: it is told to log in (200).
+        told = "log in first" in response.content.decode() or "connectez-vous" in (
+            response.content.decode().lower()
+        )
+        statuses.append(response.status_code if response.status_code != 200 or told else -1)
         connection.close()
 
     threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(10)]
@@ -199,5 +203,5 @@ def test_ten_simultaneous_sign_ups_make_one_account_and_no_500(org):
     for thread in threads:
         thread.join()
     assert sorted(statuses).count(302) == 1, statuses
-    assert all(s in (302, 404) for s in statuses), statuses
+    assert all(s in (200, 302, 404) for s in statuses), statuses
     assert Membership.objects.filter(user__username="nouvelle@example.org").count() == 1
