@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 FIRST_DAY = date(2000, 1, 1)
@@ -33,8 +32,8 @@ def validate_day(value: date | datetime | None) -> None:
     day = value.date() if isinstance(value, datetime) else value
     if not in_bounds(day):
         raise forms.ValidationError(
-            _("Choose a day between %(first)s and %(last)s.")
-            % {"first": date_format(FIRST_DAY, "j F Y"), "last": date_format(LAST_DAY, "j F Y")},
+            # Said in words once per language ("1er janvier" in French), not formatted.
+            _("Choose a day between 1 January 2000 and 31 December 2100."),
             code="out_of_bounds",
         )
 

@@ -91,7 +91,10 @@ def _text(x: float, y: float, content: str, *, size: int = FONT, fill: str = TEX
         attrs["font_size"] = size
     if fill != TEXT:
         attrs["fill"] = fill
-    extra = "".join(f' {name.replace("_", "-")}="{esc(value)}"' for name, value in attrs.items())
+    # class_ (a Python keyword) is "class"; font_size is "font-size".
+    extra = "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{esc(value)}"' for name, value in attrs.items()
+    )
     return f'<text x="{_num(x)}" y="{_num(y)}"{extra}>{esc(content)}</text>'
 
 

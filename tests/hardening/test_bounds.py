@@ -17,7 +17,7 @@ from tests.organisations.factories import MembershipFactory
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
-BOUNDS_ERROR = "Choisissez un jour entre le 1 janvier 2000 et le 31 décembre 2100."
+BOUNDS_ERROR = "Choisissez un jour entre le 1er janvier 2000 et le 31 décembre 2100."
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])

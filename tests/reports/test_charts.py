@@ -262,3 +262,9 @@ def test_colours_have_enough_contrast_on_white():
     assert contrast(charts.TEXT) >= 4.5 and contrast(charts.MUTED) >= 4.5
     assert contrast(charts.BAR) >= 4.5
     assert all(contrast(colour) >= 3 for colour in charts.PALETTE)
+
+
+def test_value_labels_carry_their_class():
+    figure = bar_chart(by_territory([5, 7]), slug="labels")
+    assert 'class="value"' in figure
+    assert "class-=" not in figure
