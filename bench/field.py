@@ -30,11 +30,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench._http import Member  # noqa: E402
+
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/terrain_bench_field"
 )
@@ -83,46 +85,6 @@ def session_pk() -> int:
     return int(re.search(r"PK (\d+)", out).group(1))
 
 
-# --- A logged-in keep-alive connection ---------------------------------------------
-
-
-class Member:
-    def __init__(self) -> None:
-        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: dict | None = None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
-            headers["Origin"] = f"http://{HOST}:{PORT}"
-        self.conn.request(method, path, body=data, headers=headers)
-        response = self.conn.getresponse()
-        content = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        # A phone follows the redirect to the field page, which shows the "saved" message
-        # and clears it; this client does not, so it drops the message itself (kept, the
-        # messages would pile up in the cookie until Django trims it on every post).
-        self.cookies.pop("messages", None)
-        return response.status, content.decode("utf-8", "replace")
-
-    def login(self) -> None:
-        _, html = self.request("GET", "/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        status, _ = self.request(
-            "POST",
-            "/login/",
-            {"csrfmiddlewaretoken": token, "username": EMAIL, "password": PASSWORD},
-        )
-        assert status == 302, f"login failed: {status}"
-
-
 def conversation(token: str, client_uuid: str | None = None) -> dict:
     return {
         "csrfmiddlewaretoken": token,
@@ -150,7 +112,7 @@ def post_latency(pk: int, connections: int, total: int, replay: str | None = Non
     post carries that UUID (saved by the first one)."""
     members = []
     for _ in range(connections):
-        member = Member()
+        member = Member(HOST, PORT, EMAIL, PASSWORD)
         member.login()
         _, html = member.request("GET", f"/sessions/{pk}/encounters/new/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)

@@ -27,11 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench._http import Member  # noqa: E402
+
 PYTHON = os.environ.get("BENCH_PYTHON", sys.executable)
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8101"))
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
@@ -56,47 +58,6 @@ def manage(*args: str) -> str:
     return subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
     ).stdout
-
-
-class Member:
-    def __init__(self, email: str) -> None:
-        self.email = email
-        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
-            headers["Origin"] = f"http://{HOST}:{PORT}"
-        self.conn.request(method, path, body=data, headers=headers)
-        response = self.conn.getresponse()
-        content = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        self.cookies.pop("messages", None)
-        if response.getheader("Connection", "").lower() == "close":
-            self.conn.close()
-            self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-        return response.status, content.decode("utf-8", "replace")
-
-    def token(self, path: str) -> str:
-        _, html = self.request("GET", path)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-    def login(self) -> None:
-        token = self.token("/login/")
-        status, _ = self.request(
-            "POST",
-            "/login/",
-            {"csrfmiddlewaretoken": token, "username": self.email, "password": "terrain-demo"},
-        )
-        assert status == 302, f"login failed: {status}"
 
 
 def conversation(token: str, **overrides) -> dict:
@@ -175,7 +136,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        volunteer = Member("benevole@prades.demo")
+        volunteer = Member(HOST, PORT, "benevole@prades.demo")
         volunteer.login()
         path = f"/sessions/{session}/encounters/new/"
         token = volunteer.token(path)
@@ -208,7 +169,7 @@ def main() -> None:
             path,
             lambda: conversation(token, **{f"x{i}": "1" for i in range(500)}),
         )
-        manager = Member("direction@prades.demo")
+        manager = Member(HOST, PORT, "direction@prades.demo")
         manager.login()
         month = time.strftime("%Y-%m")
         report = f"/reports/month/{month}/"
