@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
-from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -14,8 +12,8 @@ from django.utils import timezone
 from encounters.models import Encounter, NonTakeUpSignal, Referral, Right
 from organisations.models import Role
 from territories.models import Observation
-from tests.encounters.factories import EncounterFactory
-from tests.outreach.factories import OutreachSessionFactory
+from tests.encounters.factories import EncounterFactory, conversation_post
+from tests.outreach.factories import ongoing_session
 from tests.territories.factories import PartnerFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,32 +23,7 @@ ORDINARY = "Ne connaît pas la CSS, orientée vers la CPAM. Loyer 550 € par mo
 
 @pytest.fixture
 def session(org):
-    now = timezone.now()
-    return OutreachSessionFactory(
-        territory=TerritoryFactory(organisation=org, name="Prades"),
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=2),
-    )
-
-
-def _form(**overrides) -> dict:
-    data = {
-        "client_uuid": str(uuid.uuid4()),
-        "kind": "conversation",
-        "age_band": "40_59",
-        "gender": "not_stated",
-        "first_time": "True",
-        "topics": ["rights"],
-        "duration_band": "5_15",
-        "language": "fr",
-        "note": "Ne savait pas qu'elle avait droit au chèque énergie.",
-        "signals-TOTAL_FORMS": "3",
-        "signals-INITIAL_FORMS": "0",
-        "referrals-TOTAL_FORMS": "2",
-        "referrals-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
+    return ongoing_session(org)
 
 
 def _text(length: int) -> str:
@@ -63,7 +36,7 @@ def _text(length: int) -> str:
 def test_a_note_over_2000_characters_is_refused_in_french_and_kept(volunteer_client, session):
     note = _text(2001)
     response = volunteer_client.post(
-        reverse("encounter_create", args=[session.pk]), _form(note=note)
+        reverse("encounter_create", args=[session.pk]), conversation_post(note=note)
     )
     assert response.status_code == 422
     html = response.content.decode()
@@ -75,7 +48,7 @@ def test_a_note_over_2000_characters_is_refused_in_french_and_kept(volunteer_cli
 def test_a_note_of_2000_characters_is_saved(volunteer_client, session):
     note = _text(2000)
     response = volunteer_client.post(
-        reverse("encounter_create", args=[session.pk]), _form(note=note)
+        reverse("encounter_create", args=[session.pk]), conversation_post(note=note)
     )
     assert response.status_code == 302
     assert Encounter.objects.get().note == note
@@ -111,7 +84,9 @@ def test_a_forged_total_forms_gives_a_clear_error_not_thousands_of_rows(voluntee
     start = time.process_time()
     response = volunteer_client.post(
         reverse("encounter_create", args=[session.pk]),
-        _form(**{"signals-TOTAL_FORMS": "99999999", "referrals-TOTAL_FORMS": "99999999"}),
+        conversation_post(
+            **{"signals-TOTAL_FORMS": "99999999", "referrals-TOTAL_FORMS": "99999999"}
+        ),
     )
     elapsed = time.process_time() - start
     assert response.status_code == 422
@@ -130,12 +105,16 @@ def test_eleven_referrals_are_refused_ten_are_saved(volunteer_client, session, o
         rows[f"referrals-{index}-topic"] = "health"
         rows[f"referrals-{index}-outcome"] = "proposed"
     url = reverse("encounter_create", args=[session.pk])
-    response = volunteer_client.post(url, _form(**{"referrals-TOTAL_FORMS": "11"}, **rows))
+    response = volunteer_client.post(
+        url, conversation_post(**{"referrals-TOTAL_FORMS": "11"}, **rows)
+    )
     assert response.status_code == 422
     assert not Referral.objects.exists()
     for key in [k for k in rows if k.startswith("referrals-10-")]:
         del rows[key]
-    response = volunteer_client.post(url, _form(**{"referrals-TOTAL_FORMS": "10"}, **rows))
+    response = volunteer_client.post(
+        url, conversation_post(**{"referrals-TOTAL_FORMS": "10"}, **rows)
+    )
     assert response.status_code == 302
     assert Referral.objects.count() == 10
 
@@ -149,7 +128,7 @@ def test_eleven_signals_are_refused(volunteer_client, session):
         rows[f"signals-{index}-reason"] = "non_knowledge"
     response = volunteer_client.post(
         reverse("encounter_create", args=[session.pk]),
-        _form(**{"signals-TOTAL_FORMS": "11"}, **rows),
+        conversation_post(**{"signals-TOTAL_FORMS": "11"}, **rows),
     )
     assert response.status_code == 422
     assert not NonTakeUpSignal.objects.exists()
@@ -160,7 +139,7 @@ def test_eleven_signals_are_refused(volunteer_client, session):
 
 def test_a_body_over_the_limit_answers_413_with_a_french_page(volunteer_client, session):
     response = volunteer_client.post(
-        reverse("encounter_create", args=[session.pk]), _form(note="x" * 600_000)
+        reverse("encounter_create", args=[session.pk]), conversation_post(note="x" * 600_000)
     )
     assert response.status_code == 413
     html = response.content.decode()
@@ -170,7 +149,9 @@ def test_a_body_over_the_limit_answers_413_with_a_french_page(volunteer_client, 
 
 def test_too_many_fields_answer_400_with_a_french_page(volunteer_client, session):
     extra = {f"junk-{index}": "1" for index in range(500)}
-    response = volunteer_client.post(reverse("encounter_create", args=[session.pk]), _form(**extra))
+    response = volunteer_client.post(
+        reverse("encounter_create", args=[session.pk]), conversation_post(**extra)
+    )
     assert response.status_code == 400
     assert "trop de champs" in response.content.decode()
 
@@ -182,7 +163,7 @@ def test_the_worst_note_a_member_can_send_takes_well_under_a_second(volunteer_cl
     # shared machine measures the other processes too; bench/limits.py measures it.
     start = time.process_time()
     response = volunteer_client.post(
-        reverse("encounter_create", args=[session.pk]), _form(note=note)
+        reverse("encounter_create", args=[session.pk]), conversation_post(note=note)
     )
     elapsed = time.process_time() - start
     assert response.status_code == 422

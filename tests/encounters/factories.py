@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import factory
@@ -32,3 +33,24 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     organisation = factory.SelfAttribute("encounter.organisation")
     encounter = factory.SubFactory(EncounterFactory)
     partner_kind = Partner.Kind.CCAS
+
+
+def conversation_post(**overrides) -> dict:
+    """What the conversation form posts for a typical conversation: the formsets'
+    management data with no signal or referral row filled, a fresh client UUID."""
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "kind": "conversation",
+        "age_band": "40_59",
+        "gender": "not_stated",
+        "first_time": "True",
+        "topics": ["rights", "energy"],
+        "duration_band": "5_15",
+        "language": "fr",
+        "note": "Ne savait pas qu'elle avait droit au chèque énergie.",
+        "signals-TOTAL_FORMS": "3",
+        "signals-INITIAL_FORMS": "0",
+        "referrals-TOTAL_FORMS": "2",
+        "referrals-INITIAL_FORMS": "0",
+        **overrides,
+    }

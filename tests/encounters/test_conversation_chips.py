@@ -6,29 +6,22 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from encounters.models import NonTakeUpSignal, Referral, Right
 from organisations.models import Role
 from territories.models import Partner
 from tests.encounters.factories import EncounterFactory, ReferralFactory
-from tests.outreach.factories import OutreachSessionFactory
-from tests.territories.factories import PartnerFactory, TerritoryFactory
+from tests.outreach.factories import OutreachSessionFactory, ongoing_session
+from tests.territories.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def session(org):
-    now = timezone.now()
-    return OutreachSessionFactory(
-        territory=TerritoryFactory(organisation=org, name="Prades"),
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=2),
-    )
+    return ongoing_session(org)
 
 
 def _chips(page: str, name: str) -> list[str]:

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from encounters.models import ContactTap, Encounter
 from outreach.models import OutreachSession, SessionStatus
-from tests.encounters.test_field_mode import _form, _tap
+from tests.encounters.factories import conversation_post
+from tests.encounters.test_field_mode import _tap
 from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import TerritoryFactory
 
@@ -69,7 +70,7 @@ def test_same_tap_uuid_with_another_kind_or_session_keeps_the_first_and_answers_
 
 def test_a_replayed_note_is_accepted_again(volunteer_client, session):
     url = reverse("encounter_create", args=[session.pk])
-    data = _form()
+    data = conversation_post()
     assert volunteer_client.post(url, data).status_code == 302
     again = volunteer_client.post(url, data)
     assert again.status_code == 302 and again.url == reverse("field_mode", args=[session.pk])
@@ -80,7 +81,7 @@ def test_same_note_uuid_with_another_content_keeps_the_first_and_answers_409(
     volunteer_client, session
 ):
     url = reverse("encounter_create", args=[session.pk])
-    data = _form()
+    data = conversation_post()
     volunteer_client.post(url, data)
     for change in ({"note": "Autre chose."}, {"age_band": "18_25"}, {"topics": ["health"]}):
         response = volunteer_client.post(url, {**data, **change})
@@ -100,7 +101,9 @@ def test_taps_and_notes_are_refused_on_a_cancelled_session(volunteer_client, org
     response = _tap(volunteer_client, session, HTTP_HX_REQUEST="true")
     assert response.status_code == 410
     assert "annulée" in _reason(response)
-    note = volunteer_client.post(reverse("encounter_create", args=[session.pk]), _form())
+    note = volunteer_client.post(
+        reverse("encounter_create", args=[session.pk]), conversation_post()
+    )
     assert note.status_code == 410
     assert "annulée" in note.content.decode()
     assert not ContactTap.objects.exists() and not Encounter.objects.exists()
@@ -113,7 +116,9 @@ def test_taps_and_notes_are_refused_before_the_session_starts(volunteer_client, 
     response = _tap(volunteer_client, tomorrow)
     assert response.status_code == 422
     assert "pas encore commencé" in _reason(response)
-    note = volunteer_client.post(reverse("encounter_create", args=[tomorrow.pk]), _form())
+    note = volunteer_client.post(
+        reverse("encounter_create", args=[tomorrow.pk]), conversation_post()
+    )
     assert note.status_code == 422
     assert not ContactTap.objects.exists() and not Encounter.objects.exists()
     # Setting up the stand a little before the start is fine.
@@ -125,7 +130,7 @@ def test_an_entry_after_the_end_is_late_and_marked_so(volunteer_client, org):
     past = _session(org, start=-timedelta(days=2))
     assert _tap(volunteer_client, past).status_code == 302
     url = reverse("encounter_create", args=[past.pk])
-    assert volunteer_client.post(url, _form()).status_code == 302
+    assert volunteer_client.post(url, conversation_post()).status_code == 302
     assert ContactTap.objects.get().is_late and Encounter.objects.get().is_late
 
 
@@ -135,7 +140,7 @@ def test_an_entry_made_during_the_session_and_sent_later_is_not_late(volunteer_c
     tap = {"kind": "contact", "client_uuid": str(uuid.uuid4()), "at": during}
     assert volunteer_client.post(reverse("field_tap", args=[ended.pk]), tap).status_code == 302
     url = reverse("encounter_create", args=[ended.pk])
-    assert volunteer_client.post(url, _form(occurred_at=during)).status_code == 302
+    assert volunteer_client.post(url, conversation_post(occurred_at=during)).status_code == 302
     assert not ContactTap.objects.get().is_late
     assert not Encounter.objects.get().is_late
 

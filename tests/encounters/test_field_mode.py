@@ -22,8 +22,8 @@ from encounters.models import (
 )
 from organisations.models import Role
 from outreach.models import OutreachSession
-from tests.encounters.factories import EncounterFactory, ReferralFactory
-from tests.outreach.factories import OutreachSessionFactory
+from tests.encounters.factories import EncounterFactory, ReferralFactory, conversation_post
+from tests.outreach.factories import OutreachSessionFactory, ongoing_session
 from tests.territories.factories import PartnerFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,32 +31,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def session(org):
-    now = timezone.now()
-    return OutreachSessionFactory(
-        territory=TerritoryFactory(organisation=org, name="Prades"),
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=2),
-    )
-
-
-def _form(**overrides) -> dict:
-    data = {
-        "client_uuid": str(uuid.uuid4()),
-        "kind": "conversation",
-        "age_band": "40_59",
-        "gender": "not_stated",
-        "first_time": "True",
-        "topics": ["rights", "energy"],
-        "duration_band": "5_15",
-        "language": "fr",
-        "note": "Ne savait pas qu'elle avait droit au chèque énergie.",
-        "signals-TOTAL_FORMS": "3",
-        "signals-INITIAL_FORMS": "0",
-        "referrals-TOTAL_FORMS": "2",
-        "referrals-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
+    return ongoing_session(org)
 
 
 def _tap(client, session, kind="contact", key=None, **extra):
@@ -118,7 +93,7 @@ def test_bad_tap_answers_422(volunteer_client, session):
 def test_log_a_conversation_with_a_signal_and_a_referral(volunteer_client, session, org):
     caf = PartnerFactory(organisation=org, name="CAF des Pyrénées-Orientales", kind="caf")
     energy = Right.objects.get(code="cheque-energie")
-    data = _form(
+    data = conversation_post(
         **{
             "signals-0-right": energy.pk,
             "signals-0-reason": "non_knowledge",
@@ -145,7 +120,7 @@ def test_log_a_conversation_with_a_signal_and_a_referral(volunteer_client, sessi
 
 def test_the_same_conversation_posted_twice_is_saved_once(volunteer_client, session):
     url = reverse("encounter_create", args=[session.pk])
-    data = _form()
+    data = conversation_post()
     first = volunteer_client.post(url, data)
     second = volunteer_client.post(url, data)
     assert first.status_code == second.status_code == 302
@@ -172,7 +147,7 @@ def test_service_is_idempotent_on_client_uuid(session, org):
 def test_a_phone_number_in_the_note_saves_nothing_and_keeps_the_text(volunteer_client, session):
     note = "Dame seule, rappeler au 06 12 34 56 78 pour le RSA."
     response = volunteer_client.post(
-        reverse("encounter_create", args=[session.pk]), _form(note=note)
+        reverse("encounter_create", args=[session.pk]), conversation_post(note=note)
     )
     assert response.status_code == 422
     html = response.content.decode()
@@ -186,7 +161,7 @@ def test_a_phone_number_in_the_note_saves_nothing_and_keeps_the_text(volunteer_c
 def test_a_referral_needs_a_partner_or_a_kind(volunteer_client, session):
     response = volunteer_client.post(
         reverse("encounter_create", args=[session.pk]),
-        _form(**{"referrals-0-topic": "housing", "referrals-0-outcome": "proposed"}),
+        conversation_post(**{"referrals-0-topic": "housing", "referrals-0-outcome": "proposed"}),
     )
     assert response.status_code == 422
     assert "Choisissez une structure ou un type de structure." in response.content.decode()
@@ -195,7 +170,9 @@ def test_a_referral_needs_a_partner_or_a_kind(volunteer_client, session):
 
 def test_another_organisations_session_answers_404(volunteer_client, other_org):
     theirs = OutreachSessionFactory(territory=TerritoryFactory(organisation=other_org))
-    response = volunteer_client.post(reverse("encounter_create", args=[theirs.pk]), _form())
+    response = volunteer_client.post(
+        reverse("encounter_create", args=[theirs.pk]), conversation_post()
+    )
     assert response.status_code == 404
     assert _tap(volunteer_client, theirs).status_code == 404
     assert Encounter.objects.count() == ContactTap.objects.count() == 0
@@ -205,7 +182,7 @@ def test_other_organisations_partner_is_refused(volunteer_client, session, other
     theirs = PartnerFactory(organisation=other_org)
     response = volunteer_client.post(
         reverse("encounter_create", args=[session.pk]),
-        _form(**{"referrals-0-partner": theirs.pk, "referrals-0-outcome": "proposed"}),
+        conversation_post(**{"referrals-0-partner": theirs.pk, "referrals-0-outcome": "proposed"}),
     )
     assert response.status_code == 422
     assert Encounter.objects.count() == 0
@@ -224,7 +201,7 @@ def test_field_page_query_count(volunteer_client, session, django_assert_max_num
 
 
 def _edit(client, encounter, **overrides):
-    data = _form(**overrides)
+    data = conversation_post(**overrides)
     del data["client_uuid"]
     return client.post(reverse("encounter_edit", args=[encounter.pk]), data)
 
@@ -316,13 +293,15 @@ def test_return_card_code_links_encounters(volunteer_client, session, org):
     org.save()
     url = reverse("encounter_create", args=[session.pk])
     assert "return_card_code" in volunteer_client.get(url).content.decode()
-    volunteer_client.post(url, _form(return_card_code=" k7p 4qx "))
-    volunteer_client.post(url, _form(return_card_code="K7P4QX", first_time="False"))
+    volunteer_client.post(url, conversation_post(return_card_code=" k7p 4qx "))
+    volunteer_client.post(url, conversation_post(return_card_code="K7P4QX", first_time="False"))
     assert list(Encounter.objects.values_list("return_card_code", flat=True)) == ["K7P4QX"] * 2
     encounter = Encounter.objects.first()
     response = volunteer_client.get(reverse("encounter_detail", args=[encounter.pk]))
     assert response.context["same_card"] == 2
-    assert volunteer_client.post(url, _form(return_card_code="06-12")).status_code == 422
+    assert (
+        volunteer_client.post(url, conversation_post(return_card_code="06-12")).status_code == 422
+    )
 
 
 def test_card_codes_avoid_ambiguous_characters():

@@ -31,3 +31,15 @@ class OutreachSessionFactory(factory.django.DjangoModelFactory):
     def members(self, create, extracted, **kwargs):
         if create and extracted:
             self.members.set(extracted, through_defaults={"organisation": self.organisation})
+
+
+def ongoing_session(organisation, **kwargs):
+    """A session of ``organisation`` under way now (started an hour ago, two hours left):
+    field mode accepts taps and conversations on it."""
+    now = timezone.now()
+    return OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=organisation, name="Prades"),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=2),
+        **kwargs,
+    )
