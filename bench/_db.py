@@ -25,3 +25,20 @@ def ensure_database(url: str) -> None:
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             print(f"Created the database {name}.", file=sys.stderr)
+
+
+def start_now_code(email: str = "benevole@prades.demo", slug: str = "evs-prades") -> str:
+    """Python for ``manage.py shell -c`` that starts an action now for a demo member and
+    prints ``PK <id>``: field entries are refused on a session that has not started, so
+    a benchmark posting conversations needs one under way (a planned one may be days off)."""
+    return (
+        "from organisations.models import Membership;"
+        "from outreach import services;"
+        "from territories.models import Territory;"
+        f"m = Membership.objects.select_related('organisation', 'user').get("
+        f"organisation__slug={slug!r}, user__username={email!r});"
+        "t = Territory.objects.filter(organisation=m.organisation).order_by('pk').first();"
+        "s = services.session_start_now(organisation=m.organisation, kind='stand',"
+        " territory=t, place=None, member=m.user);"
+        "print('PK', s.pk)"
+    )

@@ -73,15 +73,10 @@ def manage(*args: str) -> str:
 
 
 def session_pk() -> int:
-    """Today's (or the next) session of the demo volunteer."""
-    out = manage(
-        "shell",
-        "-c",
-        "from django.utils import timezone;"
-        "from outreach.models import OutreachSession;"
-        "s = OutreachSession.objects.filter(organisation__slug='evs-prades',"
-        " ends_at__gte=timezone.now()).order_by('starts_at').first(); print('PK', s.pk)",
-    )
+    """An action started now by the demo volunteer (entries need a session under way)."""
+    from bench._db import start_now_code
+
+    out = manage("shell", "-c", start_now_code())
     return int(re.search(r"PK (\d+)", out).group(1))
 
 

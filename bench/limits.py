@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._db import start_now_code  # noqa: E402
 from bench._http import Member  # noqa: E402
 
 PYTHON = os.environ.get("BENCH_PYTHON", sys.executable)
@@ -106,10 +107,7 @@ def main() -> None:
             manage(
                 "shell",
                 "-c",
-                "from django.utils import timezone;"
-                "from outreach.models import OutreachSession;"
-                "s = OutreachSession.objects.filter(organisation__slug='evs-prades',"
-                " ends_at__gte=timezone.now()).order_by('starts_at').first(); print('PK', s.pk)",
+                start_now_code(),
             ),
         ).group(1)
     )

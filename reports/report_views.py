@@ -291,16 +291,15 @@ FEDERATION_KINDS = ("month", "quarter", "year")
 
 def _federation_period(kind: str, key: str) -> Period:
     """ "month"/"2026-11", "quarter"/"2026-Q4", "year"/"2026" → the period; else 404."""
-    try:
-        if kind == "quarter":
-            year, quarter = key.split("-Q")
-            if not 1 <= int(quarter) <= 4:
-                raise ValueError
-            return Period.quarter(date(int(year), 3 * int(quarter) - 2, 1))
-        kind, start = parse_period(kind, key)
-        return report_period(kind, start)
-    except ValueError:
-        raise Http404 from None
+    if kind != "quarter":
+        return report_period(*parse_period(kind, key))
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", key)
+    start = date(int(match[1]), 3 * int(match[2]) - 2, 1) if match else None
+    # The same years as months and years (core.bounds): outside, a quarter has no
+    # neighbours to compare with.
+    if start is None or not in_bounds(start):
+        raise Http404
+    return Period.quarter(start)
 
 
 def federation_key(period: Period) -> str:

@@ -298,3 +298,15 @@ def test_reading_or_downloading_a_report_creates_nothing(manager_client):
         == 200
     )
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["0001-Q1", "1999-Q4", "2101-Q1", "9999-Q4", "2026-Q0", "2026-Q5"])
+def test_federation_quarters_outside_the_years_served_answer_404(org, other_org, key):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=org, role=Role.MANAGER)
+    MembershipFactory(user=user, organisation=other_org, role=Role.MANAGER)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    assert client.get(reverse("federation_report", args=["quarter", key])).status_code == 404
+    download = reverse("federation_download", args=["quarter", key, "csv"])
+    assert client.get(download).status_code == 404
