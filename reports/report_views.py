@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import ratelimit
 from core.bounds import in_bounds
+from core.labels import user_label
 from core.time import Period
 from organisations import journal
 from organisations.models import DIRECTORY_EDITORS, JournalAction, Role
@@ -236,13 +237,9 @@ def report_header(report: Report, organisation: str, tables: list) -> list[tuple
         (_("Period"), period.label),
     ]
     if report.is_validated:
-        who = report.validated_by.get_full_name() if report.validated_by else ""
         lines += [
             (_("Status"), _("validated: the figures are frozen as sent")),
-            (
-                _("Validated by"),
-                who or (report.validated_by.username if report.validated_by else "?"),
-            ),
+            (_("Validated by"), user_label(report.validated_by)),
             (
                 _("Validated on"),
                 date_format(timezone.localtime(report.validated_at), "DATETIME_FORMAT"),
