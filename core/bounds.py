@@ -21,10 +21,6 @@ def in_bounds(day: date) -> bool:
     return FIRST_DAY <= day <= LAST_DAY
 
 
-def year_in_bounds(year: int) -> bool:
-    return FIRST_DAY.year <= year <= LAST_DAY.year
-
-
 def validate_day(value: date | datetime | None) -> None:
     """A validator for date and datetime fields: a French error outside the bounds."""
     if value is None:

@@ -454,10 +454,6 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given), frozenset(surnames)
 
 
-def given_names() -> frozenset[str]:
-    return _name_lists()[0]
-
-
 # ---------------------------------------------------------------------------
 # Phone numbers
 # ---------------------------------------------------------------------------
