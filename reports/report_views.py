@@ -71,8 +71,9 @@ def parse_period(kind: str, key: str) -> tuple[str, date]:
             start = date(int(key), 1, 1)
     except ValueError:  # month 00 or 13
         pass
-    # Outside the years Terrain knows, a report has no neighbours to compare with.
-    if start is None or not in_bounds(start):
+    # Outside the years Terrain knows, a report has no neighbours to compare with; a period
+    # that has not started yet has no figures at all.
+    if start is None or not in_bounds(start) or start > timezone.localdate():
         raise Http404
     return kind, start
 
@@ -96,9 +97,12 @@ def _report(request: OrgRequest, kind: str, key: str, *, for_writing: bool = Fal
 @member_required(REPORT_READERS)
 def report_list(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
+    # Every month from the organisation's first activity to this one, newest first: the
+    # same range as the reports that can be written (services.check_report_period).
+    first = min(services.first_activity(request.organisation), today)
     months = []
     day = Period.month(today).start
-    for _i in range(12):
+    while day >= first.replace(day=1):
         months.append(day)
         day = Period.month(day).previous().start
     validated = {
@@ -118,7 +122,7 @@ def report_list(request: OrgRequest) -> HttpResponse:
                 "key": str(y),
                 "report": validated.get(("year", date(y, 1, 1))),
             }
-            for y in (today.year, today.year - 1)
+            for y in range(today.year, first.year - 1, -1)
         ],
         "federation": _federation_ids(request) is not None,
     }
@@ -293,8 +297,8 @@ def _federation_period(kind: str, key: str) -> Period:
     match = re.fullmatch(r"(\d{4})-Q([1-4])", key)
     start = date(int(match[1]), 3 * int(match[2]) - 2, 1) if match else None
     # The same years as months and years (core.bounds): outside, a quarter has no
-    # neighbours to compare with.
-    if start is None or not in_bounds(start):
+    # neighbours to compare with; a quarter that has not started has no figures.
+    if start is None or not in_bounds(start) or start > timezone.localdate():
         raise Http404
     return Period.quarter(start)
 

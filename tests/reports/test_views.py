@@ -310,3 +310,64 @@ def test_federation_quarters_outside_the_years_served_answer_404(org, other_org,
     assert client.get(reverse("federation_report", args=["quarter", key])).status_code == 404
     download = reverse("federation_download", args=["quarter", key, "csv"])
     assert client.get(download).status_code == 404
+
+
+def test_the_report_list_runs_from_the_first_activity_to_this_month(manager_client, org):
+    # First session in October 2025: thirteen months before November 2026. A list of the
+    # last twelve months left October 2025 out.
+    _month_of_field_work(org, encounters=1)
+    OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org, name="Gare"),
+        starts_at=datetime(2025, 10, 7, 9, tzinfo=PARIS),
+        ends_at=datetime(2025, 10, 7, 11, tzinfo=PARIS),
+        status=SessionStatus.DONE,
+    )
+    page = manager_client.get(reverse("report_list")).content.decode()
+    months = [
+        f"{y}-{m:02d}"
+        for y, m in [(2025, 10), (2025, 11), (2025, 12), *((2026, n) for n in range(1, 12))]
+    ]
+    for key in months:
+        assert reverse("report_detail", args=["month", key]) in page, key
+    for key in ("2025-09", "2026-12"):
+        assert reverse("report_detail", args=["month", key]) not in page, key
+    for key in ("2025", "2026"):
+        assert reverse("report_detail", args=["year", key]) in page, key
+    assert reverse("report_detail", args=["year", "2024"]) not in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        ("report_detail", ["month", "2026-12"]),
+        ("report_detail", ["month", "2099-12"]),
+        ("report_detail", ["year", "2027"]),
+        ("report_download", ["month", "2026-12", "csv"]),
+        ("report_download", ["year", "2099", "pdf"]),
+    ],
+)
+def test_a_period_that_has_not_started_is_404(manager_client, url):
+    name, args = url
+    assert manager_client.get(reverse(name, args=args)).status_code == 404
+    # This month and this year are served (they are running).
+    assert (
+        manager_client.get(reverse("report_detail", args=["month", "2026-11"])).status_code == 200
+    )
+    assert manager_client.get(reverse("report_detail", args=["year", "2026"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["month", "2026-12"], ["quarter", "2027-Q1"], ["year", "2027"], ["month", "2099-12"]],
+)
+def test_federation_periods_that_have_not_started_are_404(org, other_org, args):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=org, role=Role.MANAGER)
+    MembershipFactory(user=user, organisation=other_org, role=Role.MANAGER)
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("federation_report", args=args)).status_code == 404
+    for fmt in ("pdf", "xlsx", "csv"):
+        assert client.get(reverse("federation_download", args=[*args, fmt])).status_code == 404
+    for running in (["month", "2026-11"], ["quarter", "2026-Q4"], ["year", "2026"]):
+        assert client.get(reverse("federation_report", args=running)).status_code == 200
