@@ -197,6 +197,11 @@ class Comparison:
 
     @property
     def sentence(self) -> str:
+        if self.running and self.previous == self.last_year:  # a year: one comparison
+            return _("%(current)s so far, compared with the same days: %(previous)s.") % {
+                "current": span_label(self.current),
+                "previous": span_label(self.previous),
+            }
         if self.running:
             return _(
                 "%(current)s so far, compared with the same days: %(previous)s and %(last_year)s."
@@ -204,6 +209,11 @@ class Comparison:
                 "current": span_label(self.current),
                 "previous": span_label(self.previous),
                 "last_year": span_label(self.last_year),
+            }
+        if self.previous == self.last_year:
+            return _("%(current)s, compared with %(previous)s.") % {
+                "current": self.current.label,
+                "previous": self.previous.label,
             }
         return _("%(current)s, compared with %(previous)s and %(last_year)s.") % {
             "current": self.current.label,

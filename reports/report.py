@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.time import Period
+from core.time import Comparison, Period, span_label
 from encounters.models import ReferralOutcome
 from organisations.models import Organisation
 from reports import selectors
@@ -42,23 +43,36 @@ def federation_tables(organisations: list[Organisation], period: Period) -> list
     return [table, *report_tables(tuple(o.pk for o in organisations), period)]
 
 
-def report_tables(organisation_ids: tuple[int, ...], period: Period) -> list[Table]:
+def report_comparison(period: Period, today: date | None = None) -> Comparison:
+    """What a report of ``period`` is compared with: the dashboard's one rule (a period
+    still running is cut at today and compared with the same days before)."""
+    return Comparison.of(period, today or timezone.localdate())
+
+
+def report_tables(
+    organisation_ids: tuple[int, ...], period: Period, today: date | None = None
+) -> list[Table]:
     """The figures of a report, live from the database."""
+    comparison = report_comparison(period, today)
     scope = Scope(organisation_ids, period)
-    if period.kind == "month":
-        compare = [
-            (_("Previous month"), scope.with_period(period.previous())),
-            (_("Same month last year"), scope.with_period(period.same_last_year())),
-        ]
+    previous = scope.with_period(comparison.previous)
+    last_year = scope.with_period(comparison.last_year)
+    if comparison.running:
+        # The same days: "1er–2 novembre 2026", never the whole of November.
+        compare = [(span_label(comparison.previous), previous)]
+        if comparison.last_year != comparison.previous:  # a year: the two are one
+            compare.append((span_label(comparison.last_year), last_year))
+    elif period.kind == "month":
+        compare = [(_("Previous month"), previous), (_("Same month last year"), last_year)]
     elif period.kind == "quarter":
-        compare = [
-            (_("Previous quarter"), scope.with_period(period.previous())),
-            (_("Same quarter last year"), scope.with_period(period.same_last_year())),
-        ]
+        compare = [(_("Previous quarter"), previous), (_("Same quarter last year"), last_year)]
     else:
-        compare = [(_("Previous year"), scope.with_period(period.previous()))]
+        compare = [(_("Previous year"), previous)]
+    key = selectors.key_figures_table(scope.with_period(comparison.current), compare)
+    if comparison.running:
+        key.columns[0] = span_label(comparison.current)
     return [
-        selectors.key_figures_table(scope, compare),
+        key,
         selectors.signals_by_right_and_reason(scope),
         selectors.referral_funnel(scope),
         selectors.referrals_by_partner(scope),

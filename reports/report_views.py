@@ -33,6 +33,7 @@ from reports.report import (
     federation_tables,
     federation_threshold,
     for_outsiders,
+    report_comparison,
     report_figures,
     report_period,
 )
@@ -149,6 +150,7 @@ def _render_report(
     context = {
         "report": report,
         "period": report_period(report.kind, report.start),
+        "comparison": report_comparison(report_period(report.kind, report.start)),
         "key": key,
         "form": form,
         "changed": figures.changed,
@@ -239,6 +241,7 @@ def report_header(report: Report, organisation: str, tables: list) -> list[tuple
     lines = [
         (_("Organisation"), organisation),
         (_("Period"), period.label),
+        (_("Compared with"), report_comparison(period).sentence),
     ]
     if report.is_validated:
         lines += [
@@ -327,6 +330,7 @@ def _federation_header(period: Period, organisations: list, tables: list) -> lis
     lines = [
         (_("Organisations"), ", ".join(o.name for o in organisations)),
         (_("Period"), period.label),
+        (_("Compared with"), report_comparison(period).sentence),
         (_("Status"), _("figures across organisations, live: no report validates them")),
     ]
     summary = masked_summary(tables)
@@ -354,6 +358,7 @@ def federation_report(request: OrgRequest, kind: str, key: str) -> HttpResponse:
     context = {
         "period": period,
         "names": [o.name for o in organisations],
+        "comparison": report_comparison(period),
         "sections": [_section(t, f"fed-{n}") for n, t in enumerate(tables, 1)],
         "threshold": threshold,
         "legend": legend(threshold),

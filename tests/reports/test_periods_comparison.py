@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
+from django.urls import reverse
 from django.utils import translation
 
-from core.time import Comparison, Period
+from core.time import PARIS, Comparison, Period
+from outreach.models import SessionStatus
+from reports.report import report_tables
+from tests.encounters.factories import EncounterFactory
+from tests.organisations.factories import OrganisationFactory
+from tests.outreach.factories import OutreachSessionFactory
+from tests.territories.factories import TerritoryFactory
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +79,106 @@ def test_an_ended_period_is_compared_whole():
     assert c.current == Period.month(date(2026, 11, 1))
     assert c.previous == Period.month(date(2026, 10, 1))
     assert c.sentence == "novembre 2026, comparé à octobre 2026 et novembre 2025."
+
+
+# ---------------------------------------------------------------------------------------
+# Monthly and annual reports (and the federation, which shares their tables) compare the
+# same way as the dashboard.
+# ---------------------------------------------------------------------------------------
+
+D = date
+
+
+def _conversation_on(territory, day: date) -> None:
+    start = datetime(day.year, day.month, day.day, 10, tzinfo=PARIS)
+    session = OutreachSessionFactory(
+        territory=territory,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        status=SessionStatus.DONE,
+    )
+    EncounterFactory(session=session, kind="conversation", occurred_at=start)
+
+
+def _conversations_row(tables) -> dict[str, int]:
+    key = tables[0]
+    row = key.rows[key.row_index("conversations")]
+    return dict(zip(key.columns, row.values, strict=True))
+
+
+CASES = {
+    "start of a month": (
+        "month",
+        D(2026, 12, 1),
+        [D(2026, 11, 1), D(2026, 11, 2), D(2025, 12, 1), D(2025, 12, 2), D(2026, 12, 1)],
+        {"1er décembre 2026": 1, "1er novembre 2026": 1, "1er décembre 2025": 1},
+    ),
+    "middle of a month": (
+        "month",
+        D(2026, 3, 15),
+        [D(2026, 2, 15), D(2026, 2, 16), D(2025, 3, 15), D(2025, 3, 16), D(2026, 3, 1)],
+        {"1er–15 mars 2026": 1, "1er–15 février 2026": 1, "1er–15 mars 2025": 1},
+    ),
+    "end of a month": (
+        "month",
+        D(2026, 3, 31),
+        [D(2026, 2, 1), D(2026, 2, 28), D(2025, 3, 31), D(2026, 3, 31)],
+        {"1er–31 mars 2026": 1, "1er–28 février 2026": 2, "1er–31 mars 2025": 1},
+    ),
+    "1 January, month": (
+        "month",
+        D(2027, 1, 1),
+        [D(2026, 12, 1), D(2026, 12, 2), D(2026, 1, 1), D(2026, 1, 2), D(2027, 1, 1)],
+        {"1er janvier 2027": 1, "1er décembre 2026": 1, "1er janvier 2026": 1},
+    ),
+    "1 January, year": (
+        "year",
+        D(2027, 1, 1),
+        [D(2026, 1, 1), D(2026, 1, 2), D(2026, 12, 31), D(2027, 1, 1)],
+        {"1er janvier 2027": 1, "1er janvier 2026": 1},
+    ),
+    "29 February, month": (
+        "month",
+        D(2028, 2, 29),
+        [D(2028, 1, 29), D(2028, 1, 30), D(2027, 2, 28), D(2028, 2, 29)],
+        {"1er–29 février 2028": 1, "1er–29 janvier 2028": 1, "1er–28 février 2027": 1},
+    ),
+    "29 February, year": (
+        "year",
+        D(2028, 2, 29),
+        [D(2027, 2, 28), D(2027, 3, 1), D(2028, 1, 5)],
+        {"1er janvier – 29 février 2028": 1, "1er janvier – 28 février 2027": 1},
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_running_report_compares_with_the_same_days(case):
+    kind, today, days_met, expected = CASES[case]
+    org = OrganisationFactory()
+    territory = TerritoryFactory(organisation=org)
+    for day in days_met:
+        _conversation_on(territory, day)
+    tables = report_tables((org.pk,), Period.of(kind, today), today=today)
+    assert _conversations_row(tables) == expected
+
+
+@pytest.mark.django_db
+def test_the_report_page_and_its_files_say_what_is_compared(manager_client, org):
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=PARIS), tick=False):
+        sentence = (
+            "1er–2 décembre 2026 à ce jour, comparé aux mêmes jours : "
+            "1er–2 novembre 2026 et 1er–2 décembre 2025."
+        )
+        page = manager_client.get(reverse("report_detail", args=["month", "2026-12"]))
+        assert sentence in page.content.decode()
+        csv_file = manager_client.get(reverse("report_download", args=["month", "2026-12", "csv"]))
+        assert sentence in csv_file.content.decode("utf-8-sig")
+        year = manager_client.get(reverse("report_detail", args=["year", "2026"]))
+        assert (
+            "1er janvier – 2 décembre 2026 à ce jour, comparé aux mêmes jours : "
+            "1er janvier – 2 décembre 2025." in year.content.decode()
+        )
+        ended = manager_client.get(reverse("report_detail", args=["month", "2026-11"]))
+        assert "novembre 2026, comparé à octobre 2026 et novembre 2025." in (ended.content.decode())
