@@ -22,11 +22,13 @@ import re
 from typing import Literal
 
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reports.selectors import headline_labels
 from reports.suppression import Cell, SuppressedTable, displayed, legend
 from reports.tables import Table
 
@@ -186,7 +188,7 @@ def bar_chart(
     phone, the value written at the bar's end."""
     t = displayed(table)
     if column == "total" and t.rows and t.rows[0].total is not None:
-        column_name = _("all together")
+        column_name = _total_measure(t)
         cells = [row.total for row in t.rows]
     else:
         column = 0 if column == "total" else column
@@ -218,7 +220,8 @@ def bar_chart(
             body.append(_text(length + 6, text_y, cell.display, class_="value"))
         body.append("</g>")
         y += ROW_HEIGHT
-    title = t.title if len(t.columns) <= 1 else f"{t.title} · {column_name}"
+    # One measure per chart, named in its title (with its unit: "Rencontres", "Heures").
+    title = f"{t.title} · {column_name}" if column_name else t.title
     desc = (t.description + " " if t.description else "") + ngettext(
         "Horizontal bar chart, %(count)s bar.", "Horizontal bar chart, %(count)s bars.", len(t.rows)
     ) % {"count": len(t.rows)}
@@ -555,9 +558,30 @@ def heat_map(
     )
 
 
+def _total_measure(table: SuppressedTable) -> str:
+    """What the rows' totals of a table count, for the title of their chart."""
+    measure = {"signals": "signals", "partners": "referrals"}.get(table.name)
+    return dict(headline_labels()).get(measure, _("all together"))
+
+
+def table_only(table: Table | SuppressedTable) -> SafeString:
+    """The figures as a table that scrolls sideways on a phone, where no chart fits."""
+    t = displayed(table)
+    return format_html(
+        '<div class="table-wrap" tabindex="0" role="region" aria-label="{}">{}</div>',
+        t.title,
+        data_table(t),
+    )
+
+
 def chart_for(table: Table | SuppressedTable, *, slug: str, with_data: bool = True) -> SafeString:
     """The chart that ``table.chart`` asks for ("" for "none")."""
     t = displayed(table)
+    if t.chart == "bar" and len(t.rows) == 1:
+        # One bar compares nothing: beside its table it only repeats the total (every
+        # partner gathered into "All partners"). The table alone, then; in a PDF, which
+        # prints the table under the chart anyway, nothing.
+        return table_only(t) if with_data else mark_safe("")
     if t.chart == "line":
         return line_chart(t, slug=slug, with_data=with_data)
     if t.chart == "funnel":

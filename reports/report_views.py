@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +25,7 @@ from organisations import journal
 from organisations.models import DIRECTORY_EDITORS, JournalAction, Role
 from organisations.tenancy import OrgRequest, member_required
 from reports import exports, selectors, services
-from reports.charts import chart_for, data_table
+from reports.charts import chart_for, table_only
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
 from reports.report import (
@@ -48,16 +47,9 @@ FORMATS = {
 
 
 def _section(table, slug: str) -> dict:
-    """A table of the report with its chart, or the table itself when it has no chart."""
-    if table.chart != "none":
-        chart = chart_for(table, slug=slug)
-    else:
-        # Several periods side by side: the table scrolls sideways on a phone, not the page.
-        chart = format_html(
-            '<div class="table-wrap" tabindex="0" role="region" aria-label="{}">{}</div>',
-            table.title,
-            data_table(table),
-        )
+    """A table of the report with its chart, or the table itself when it has no chart
+    (several periods side by side scroll sideways on a phone, not the page)."""
+    chart = chart_for(table, slug=slug) if table.chart != "none" else table_only(table)
     return {"table": table, "chart": chart}
 
 

@@ -268,3 +268,37 @@ def test_value_labels_carry_their_class():
     figure = bar_chart(by_territory([5, 7]), slug="labels")
     assert 'class="value"' in figure
     assert "class-=" not in figure
+
+
+def partners(rows: list[tuple[str, list[int]]]) -> Table:
+    return Table(
+        title="Orientations par partenaire et par suite donnée",
+        description="",
+        row_header="Partenaire",
+        columns=["Proposée", "Acceptée", "Faite"],
+        rows=[Row(label, values) for label, values in rows],
+        totals=True,
+        chart_column="total",
+        name="partners",
+    )
+
+
+def test_one_bar_is_no_chart_the_table_shows_instead():
+    """Every partner gathered into "All partners": one bar, equal to the total, compared
+    with nothing. The page shows the table; the PDF (which prints the table) no chart."""
+    table = suppress(partners([("Tous les partenaires", [5, 4, 3])]), 11)
+    page = chart_for(table, slug="p")
+    assert "<svg" not in page and "<table" in page and "Tous les partenaires" in page
+    assert chart_for(table, slug="p", with_data=False) == ""
+    # Two rows or more: a chart again.
+    two = partners([("CAF", [5, 4, 3]), ("CCAS", [9, 4, 1])])
+    assert "<svg" in chart_for(two, slug="p")
+
+
+def test_every_bar_chart_names_its_measure_in_its_title():
+    totals = parse(chart_for(partners([("CAF", [5, 4, 3]), ("CCAS", [9, 4, 1])]), slug="t"))
+    assert svg_of(totals).find(f"{SVG}title").text == (
+        "Orientations par partenaire et par suite donnée · Orientations"
+    )
+    one_column = parse(bar_chart(by_territory([3, 5]), slug="c"))
+    assert svg_of(one_column).find(f"{SVG}title").text == "Échanges par territoire · Échanges"
