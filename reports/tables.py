@@ -29,6 +29,7 @@ it per row (``activity_rows``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -145,3 +146,15 @@ class Table:
 
     def column(self, index: int) -> list[int | None]:
         return [row.values[index] for row in self.rows]
+
+
+def round_to_total(values: list[float]) -> list[int]:
+    """``values`` rounded so that they add up to their rounded sum (largest remainders):
+    1.4 + 1.4 + 1.4 is 4.2, shown 2 + 1 + 1 = 4, never 1 + 1 + 1 beside a total of 4."""
+    floors = [math.floor(v) for v in values]
+    short = round(sum(values)) - sum(floors)
+    # The largest fractional parts get the units left over (the first one on a tie).
+    order = sorted(range(len(values)), key=lambda n: (floors[n] - values[n], n))
+    for n in order[: max(short, 0)]:
+        floors[n] += 1
+    return floors
