@@ -678,3 +678,50 @@ def report_saved_or_blank(*, organisation_id: int, kind: str, start) -> Report:
     return Report.objects.filter(
         organisation_id=organisation_id, kind=kind, start=start
     ).first() or (Report(organisation_id=organisation_id, kind=kind, start=start))
+
+
+def recent_months(scope: Scope, *, place_id: int | None = None) -> Table:
+    """Encounters, non-take-up signals and referrals each month of the scope's period, for
+    the scope's territories or for one place: the small table of the place and territory
+    pages (one query).
+
+    A territory's figures read the rollups. A place's come from the live tables: the
+    rollups count signals and referrals by territory, not by place, and one place over a
+    few months is a narrow range of the (organisation, occurred_at) index."""
+    cells: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    if place_id is None and _use_rollups(scope):
+        sums = {"n": "encounters", "s": "signals", "r": "referrals"}
+        for (day,), values in _rollup_sums(DailyActivity, scope, ("day",), sums).items():
+            month = cells[day.replace(day=1)]
+            for j, value in enumerate(values):
+                month[j] += value or 0
+    else:
+        encounters = _encounters(scope)
+        if place_id is not None:
+            encounters = encounters.filter(session__place_id=place_id)
+        for month, n, s, r in (
+            encounters.annotate(month=TruncMonth("occurred_at", tzinfo=PARIS))
+            .values("month")
+            .annotate(
+                n=Count("pk", distinct=True),
+                s=Count("signals", distinct=True),
+                r=Count("referrals", distinct=True),
+            )
+            .values_list("month", "n", "s", "r")
+        ):
+            cells[month.date() if hasattr(month, "date") else month] = [n, s, r]
+    table = Table(
+        title=_("The last three months"),
+        description=_("Encounters, non-take-up signals and referrals each month."),
+        row_header=_("Month"),
+        columns=[_("Encounters"), _("Signals"), _("Referrals")],
+        totals=True,
+        chart="none",
+        adds_up="columns",
+        name="recent",
+    )
+    day = scope.period.start.replace(day=1)
+    while day < scope.period.end:
+        table.add_row(month_label(day), cells[day], day.isoformat())
+        day = Period.month(day).end
+    return table
