@@ -13,7 +13,7 @@ from core.time import Comparison, Period, add_months
 from organisations.models import Role
 from organisations.tenancy import OrgRequest, get_for_org, member_required
 from reports import selectors
-from reports.charts import chart_for, data_table
+from reports.charts import chart_for
 from reports.forms import DashboardFilterForm
 from reports.selectors import Scope
 from reports.suppression import displayed
@@ -118,10 +118,14 @@ def _last_three_months() -> Period:
 def _recent_figures(request: OrgRequest, entry, table, detail_url: str) -> HttpResponse:
     # Team-internal figures, shown whole like the dashboard's (to volunteers too): the
     # small-count masking is for what leaves the team (reports, exports, federation).
+    shown = displayed(table)
+    # One row per measure, one column per month: short headings, narrow enough for a phone.
+    measures = [(name, shown.column(j)) for j, name in enumerate(shown.columns)]
     context = {
         "entry": entry,
-        "table": displayed(table),
-        "html": data_table(table, caption=False),
+        "table": shown,
+        "months": [row.label for row in shown.rows],
+        "measures": measures,
         "detail_url": detail_url,
     }
     return render_page(request, "reports/recent_figures.html", context, partial="figures")
