@@ -239,6 +239,17 @@ def test_no_msgid_is_french():
     assert _french_msgids() == set(), "translate these msgids into English, or list them"
 
 
+def test_english_says_session_where_french_says_action():
+    """The French interface calls a session "une action"; the English one never does
+    ("Start an action now" was the Today page's button)."""
+    found = [
+        e.msgid
+        for e in polib.pofile(str(PO))
+        if re.search(r"\b(?:an|the|this|each|every) actions?\b", e.msgid, re.IGNORECASE)
+    ]
+    assert found == []
+
+
 def test_the_check_sees_english_in_a_french_page():
     english, french = _catalogue()
     assert _problems("<p>Partenaire or kind of partner</p>", "fr", english, french)
