@@ -112,6 +112,9 @@ def test_without_javascript_the_link_opens_a_whole_page(field, member_client):
     detail = client.get(reverse("place_detail", args=[market.pk])).content.decode()
     assert f'hx-get="{url}"' in detail and 'hx-trigger="load"' in detail
     assert f'href="{url}"' in detail
+    # Once in the page's content, not in its title.
+    assert "<title>Marché du mardi · Terrain</title>" in detail
+    assert detail.count(f'hx-get="{url}"') == 1
     page = client.get(url).content.decode()
     assert "<html" in page and "<h1>Les trois derniers mois</h1>" in page
     assert reverse("place_detail", args=[market.pk]) in page
