@@ -339,6 +339,18 @@ def _measure_all(client, runs: int) -> None:
             {"period": "year", "on": "2025-06-01", "member": member},
         ),
     ]
+    # The last three months of a place (live tables: the rollups have no place for
+    # signals and referrals) and of a territory with its sub-territories (rollups).
+    from territories.models import Territory
+
+    busiest = (
+        Encounter.objects.values("session__place_id").annotate(n=Count("pk")).order_by("-n")[0]
+    )["session__place_id"]
+    root = Territory.objects.filter(parent__isnull=True).order_by("pk").first()
+    cases += [
+        ("place, last three months", f"/places/{busiest}/figures/", {}),
+        ("territory tree, last three months", f"/territories/{root.pk}/figures/", {}),
+    ]
     for label, url_, params in cases:
         p50, p95, queries = _measure(client, url_, params, runs)
         print(f"{label:<34} {p50:>8.1f} {p95:>8.1f} {queries:>8}")

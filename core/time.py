@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -147,8 +148,8 @@ def _months_back(day: date, months: int) -> date:
 
 
 def _day(day: date) -> str:
-    # "1er décembre" in French, "2 décembre" after it.
-    return _("1st") if day.day == 1 else str(day.day)
+    # "1er décembre" in French, "1 December" in English, "2 décembre" after it.
+    return pgettext("the first day of a month", "1") if day.day == 1 else str(day.day)
 
 
 def span_label(period: Period) -> str:

@@ -84,7 +84,7 @@ def entry_check(
             "not_started",
             _(
                 "This session has not started yet: log in it once it starts, or start "
-                "an action now from “Today”."
+                "a session now from “Today”."
             ),
         )
     late = when > session.ends_at + LATE_AFTER

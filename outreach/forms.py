@@ -306,7 +306,7 @@ class AgendaFilterForm(forms.Form):
 
 
 class StartNowForm(forms.Form):
-    """ "Start an action now": what any member fills in on the spot, in three taps."""
+    """ "Start a session now": what any member fills in on the spot, in three taps."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices, widget=forms.RadioSelect)
     place = forms.ModelChoiceField(

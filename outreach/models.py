@@ -19,7 +19,7 @@ DEBRIEF_OPEN_DAYS = 7
 class SessionKind(models.TextChoices):
     STAND = "stand", _("Stand / base")
     WALKABOUT = "walkabout", _("Walkabout")
-    PERMANENCE = "permanence", _("Permanence")
+    PERMANENCE = "permanence", _("Drop-in session")
     MOBILE_OFFICE = "mobile_office", _("Mobile office")
     EVENT = "event", _("Public-space event")
 

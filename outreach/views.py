@@ -113,7 +113,7 @@ def today(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required()
 def session_start_now(request: OrgRequest) -> HttpResponse:
-    """ "Start an action now", for every member: no planning needed to log in the field."""
+    """ "Start a session now", for every member: no planning needed to log in the field."""
     form = StartNowForm(_posted(request), organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -125,9 +125,9 @@ def session_start_now(request: OrgRequest) -> HttpResponse:
             member=request.user,
             hours=data["hours"],
         )
-        messages.success(request, _("The action has started: log what happens."))
+        messages.success(request, _("The session has started: log what happens."))
         return redirect("field_mode", session.pk)
-    context = {"title": _("Start an action now"), "cancel_url": reverse("today")}
+    context = {"title": _("Start a session now"), "cancel_url": reverse("today")}
     return render_form(request, "form_page.html", context, form=form)
 
 

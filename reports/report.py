@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.time import Comparison, Period, span_label
-from encounters.models import ReferralOutcome
+from encounters.models import ReferralOutcome, Topic
 from organisations.models import Organisation
 from reports import selectors
 from reports.models import Report
 from reports.selectors import Scope
 from reports.suppression import Equation, SuppressedTable, group_small, protect, total_key
 from reports.tables import Row, Table, round_to_total
+from territories.models import Partner
 
 
 def report_period(kind: str, start: date) -> Period:
@@ -86,6 +88,12 @@ def report_tables(
 
 
 def serialize(tables: list[Table]) -> list[dict]:
+    """The tables as validated: numbers, and the keys that name each row (a measure, a
+    topic, a right's code, a place or a territory by id). The words (titles, headings,
+    the labels of measures and topics) are written again in the reader's language when
+    the report is read (``relabel``); the labels stored here are only the names that
+    are data (a place, a partner as they were called that day) and a last resort for a
+    table or row this version no longer knows."""
     return [
         {
             "title": t.title,
@@ -168,6 +176,73 @@ def deserialize(data: list[dict]) -> list[Table]:
     return tables
 
 
+# Row keys whose label is a name from the data, kept as validated (a place renamed since
+# still shows under the name the report was sent with).
+_DATA_KEYS = ("right:", "partner:", "territory:", "place:")
+
+
+def _is_data(key: str) -> bool:
+    return key.startswith(_DATA_KEYS) and key != "place:none"
+
+
+def _row_words() -> dict[str, str]:
+    """The labels of the rows that are words, not data, in the active language."""
+    words = {key: str(label) for key, label in selectors.headline_labels()}
+    words |= {f"topic:{value}": str(label) for value, label in Topic.choices}
+    words |= {f"kind:{value}": str(label) for value, label in Partner.Kind.choices}
+    words["place:none"] = _("No fixed place")
+    return words
+
+
+# Which rows of a table were stored without a key before rows had one: the words they
+# may be, in any language of the site.
+_UNKEYED = {"topics": "topic:", "partners": "kind:", "places": "place:none"}
+
+
+def _keys_of_old_labels() -> dict[str, dict[str, str]]:
+    """For each table of ``_UNKEYED``: label (in every language) -> row key."""
+    found: dict[str, dict[str, str]] = {name: {} for name in _UNKEYED}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            words = _row_words()
+        for name, prefix in _UNKEYED.items():
+            found[name] |= {label: key for key, label in words.items() if key.startswith(prefix)}
+    return found
+
+
+def relabel(frozen: list[Table], live: list[Table]) -> list[Table]:
+    """The validated tables with their words in the reader's language.
+
+    The headings (title, description, row header, columns) come from the live table of
+    the same name, which the report computes anyway and which has the same shape; the
+    rows' labels from their keys. Names that are data stay as validated. A snapshot
+    validated before rows had keys (its topics, kinds of partner and "No fixed place"
+    stored as words of the validator's language) is read through those words."""
+    now_by_name = {t.name: t for t in live if t.name}
+    words = _row_words()
+    old_labels = None
+    for table in frozen:
+        now = now_by_name.get(table.name)
+        if now is not None:
+            table.title, table.description = now.title, now.description
+            table.row_header = now.row_header
+            if len(now.columns) == len(table.columns):
+                table.columns = list(now.columns)
+            words_here = {
+                row.key: row.label for row in now.rows if row.key and not _is_data(row.key)
+            }
+        else:
+            words_here = {}
+        for row in table.rows:
+            key = row.key
+            if not key and table.name in _UNKEYED:
+                old_labels = old_labels or _keys_of_old_labels()
+                key = old_labels[table.name].get(row.label, "")
+            if key and not _is_data(key):
+                row.label = words_here.get(key) or words.get(key) or row.label
+    return frozen
+
+
 @dataclass
 class ReportFigures:
     tables: list[Table]
@@ -183,9 +258,9 @@ def report_figures(report: Report, organisation: Organisation) -> ReportFigures:
     live = report_tables((organisation.pk,), report_period(report.kind, report.start))
     if not report.is_validated:
         return ReportFigures(live, [], organisation.small_count_threshold)
-    frozen = deserialize(report.snapshot)
-    # Compare the numbers, table by table and row by row. Not the labels: they are
-    # translated, and the snapshot keeps the language of whoever validated it.
+    frozen = relabel(deserialize(report.snapshot), live)
+    # Compare the numbers, table by table and row by row, not the labels: a place may
+    # have been renamed since.
     changed = [
         before.title
         for before, now in zip(frozen, live, strict=False)

@@ -307,9 +307,10 @@ def conversations_by_place(scope: Scope) -> Table:
         h = _hours(hours.get(pk))
         n = counts.get(pk, 0)
         rate = round(10 * n / h) if h else None
-        rows.append((names.get(pk, _("No fixed place")), n, round(h), rate))
-    for label, n, h, rate in sorted(rows, key=lambda r: (-r[1], r[0])):
-        table.add_row(label, [n, h, rate])
+        key = f"place:{pk}" if pk else "place:none"
+        rows.append((names.get(pk, _("No fixed place")), n, round(h), rate, key))
+    for label, n, h, rate, key in sorted(rows, key=lambda r: (-r[1], r[0])):
+        table.add_row(label, [n, h, rate], key)
     return table
 
 
@@ -417,7 +418,7 @@ def topics(scope: Scope) -> Table:
     )
     for value, label in sorted(Topic.choices, key=lambda c: -counts.get(c[0], 0)):
         if counts.get(value):
-            table.add_row(str(label), [counts[value]])
+            table.add_row(str(label), [counts[value]], f"topic:{value}")
     return table
 
 
@@ -452,7 +453,8 @@ def signals_by_right_and_reason(scope: Scope) -> Table:
         name="signals",
     )
     for right in rights:
-        table.add_row(right.short_name, [cells[right.pk].get(r, 0) for r in NonTakeUpReason.values])
+        values = [cells[right.pk].get(r, 0) for r in NonTakeUpReason.values]
+        table.add_row(right.short_name, values, f"right:{right.code}")
     return table
 
 
@@ -534,9 +536,10 @@ def referrals_by_partner(scope: Scope) -> Table:
     rows = []
     for key, outcomes in cells.items():
         label = names.get(key[1], "?") if key[0] == "p" else str(kinds.get(key[1], key[1]))
-        rows.append((label, [outcomes.get(o, 0) for o in ReferralOutcome.values]))
-    for label, values in sorted(rows, key=lambda r: (-sum(r[1]), r[0])):
-        table.add_row(label, values)
+        row_key = f"partner:{key[1]}" if key[0] == "p" else f"kind:{key[1]}"
+        rows.append((label, [outcomes.get(o, 0) for o in ReferralOutcome.values], row_key))
+    for label, values, row_key in sorted(rows, key=lambda r: (-sum(r[1]), r[0])):
+        table.add_row(label, values, row_key)
     return table
 
 
@@ -626,7 +629,7 @@ def by_territory(scope: Scope) -> Table:
     )
     for pk in sorted({*sessions, *encounters}, key=lambda pk: names.get(pk, "")):
         n, s, r = encounters.get(pk, (0, 0, 0))
-        table.add_row(names.get(pk, "?"), [sessions.get(pk, 0), n, s, r])
+        table.add_row(names.get(pk, "?"), [sessions.get(pk, 0), n, s, r], f"territory:{pk}")
     return table
 
 
@@ -678,3 +681,50 @@ def report_saved_or_blank(*, organisation_id: int, kind: str, start) -> Report:
     return Report.objects.filter(
         organisation_id=organisation_id, kind=kind, start=start
     ).first() or (Report(organisation_id=organisation_id, kind=kind, start=start))
+
+
+def recent_months(scope: Scope, *, place_id: int | None = None) -> Table:
+    """Encounters, non-take-up signals and referrals each month of the scope's period, for
+    the scope's territories or for one place: the small table of the place and territory
+    pages (one query).
+
+    A territory's figures read the rollups. A place's come from the live tables: the
+    rollups count signals and referrals by territory, not by place, and one place over a
+    few months is a narrow range of the (organisation, occurred_at) index."""
+    cells: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    if place_id is None and _use_rollups(scope):
+        sums = {"n": "encounters", "s": "signals", "r": "referrals"}
+        for (day,), values in _rollup_sums(DailyActivity, scope, ("day",), sums).items():
+            month = cells[day.replace(day=1)]
+            for j, value in enumerate(values):
+                month[j] += value or 0
+    else:
+        encounters = _encounters(scope)
+        if place_id is not None:
+            encounters = encounters.filter(session__place_id=place_id)
+        for month, n, s, r in (
+            encounters.annotate(month=TruncMonth("occurred_at", tzinfo=PARIS))
+            .values("month")
+            .annotate(
+                n=Count("pk", distinct=True),
+                s=Count("signals", distinct=True),
+                r=Count("referrals", distinct=True),
+            )
+            .values_list("month", "n", "s", "r")
+        ):
+            cells[month.date() if hasattr(month, "date") else month] = [n, s, r]
+    table = Table(
+        title=_("The last three months"),
+        description=_("Encounters, non-take-up signals and referrals each month."),
+        row_header=_("Month"),
+        columns=[_("Encounters"), _("Signals"), _("Referrals")],
+        totals=True,
+        chart="none",
+        adds_up="columns",
+        name="recent",
+    )
+    day = scope.period.start.replace(day=1)
+    while day < scope.period.end:
+        table.add_row(month_label(day), cells[day], day.isoformat())
+        day = Period.month(day).end
+    return table

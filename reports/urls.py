@@ -6,6 +6,8 @@ from reports import data_views, report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("places/<int:pk>/figures/", views.place_figures, name="place_figures"),
+    path("territories/<int:pk>/figures/", views.territory_figures, name="territory_figures"),
     path("organisation/data/", data_views.data_privacy, name="data_privacy"),
     path("organisation/data/export.zip", data_views.data_export, name="data_export"),
 ]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import render_page
-from core.time import Comparison, Period
+from core.time import Comparison, Period, add_months
 from organisations.models import Role
-from organisations.tenancy import OrgRequest, member_required
+from organisations.tenancy import OrgRequest, get_for_org, member_required
 from reports import selectors
 from reports.charts import chart_for
 from reports.forms import DashboardFilterForm
 from reports.selectors import Scope
+from reports.suppression import displayed
+from territories.models import Place, Territory
+from territories.selectors import territory_subtree_ids
 
 
 def _headline_cards(current: dict, previous: dict, last_year: dict | None = None) -> list[dict]:
@@ -103,3 +107,46 @@ def _team_this_month(request: OrgRequest) -> HttpResponse:
         "charts": _charts([selectors.topics(scope), selectors.referral_funnel(scope)], "team"),
     }
     return render(request, "reports/team_month.html", context)
+
+
+def _last_three_months() -> Period:
+    """This month so far and the two before it."""
+    today = timezone.localdate()
+    return Period.custom(add_months(today, -2), Period.month(today).last_day)
+
+
+def _recent_figures(request: OrgRequest, entry, table, detail_url: str) -> HttpResponse:
+    # Team-internal figures, shown whole like the dashboard's (to volunteers too): the
+    # small-count masking is for what leaves the team (reports, exports, federation).
+    shown = displayed(table)
+    # One row per measure, one column per month: short headings, narrow enough for a phone.
+    measures = [(name, shown.column(j)) for j, name in enumerate(shown.columns)]
+    context = {
+        "entry": entry,
+        "table": shown,
+        "months": [row.label for row in shown.rows],
+        "measures": measures,
+        "detail_url": detail_url,
+    }
+    return render_page(request, "reports/recent_figures.html", context, partial="figures")
+
+
+@require_GET
+@member_required()
+def place_figures(request: OrgRequest, pk: int) -> HttpResponse:
+    place = get_for_org(Place, request, pk=pk)
+    scope = Scope((request.organisation.pk,), _last_three_months())
+    table = selectors.recent_months(scope, place_id=place.pk)
+    return _recent_figures(request, place, table, reverse("place_detail", args=[place.pk]))
+
+
+@require_GET
+@member_required()
+def territory_figures(request: OrgRequest, pk: int) -> HttpResponse:
+    territory = get_for_org(Territory, request, pk=pk)
+    # The territory and its sub-territories, as the dashboard's territory filter.
+    subtree = territory_subtree_ids(organisation=request.organisation, territory=territory)
+    scope = Scope((request.organisation.pk,), _last_three_months(), tuple(subtree))
+    table = selectors.recent_months(scope)
+    url = reverse("territory_detail", args=[territory.pk])
+    return _recent_figures(request, territory, table, url)

@@ -64,7 +64,7 @@ class Territory(DirectoryEntry):
         COMMUNE = "commune", _("Commune")
         NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
         LIVING_AREA = "living_area", _("Living area")
-        DEPARTMENT = "department", _("Département")
+        DEPARTMENT = "department", _("Department")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -82,7 +82,7 @@ class Territory(DirectoryEntry):
     is_qpv = models.BooleanField(
         _("priority neighbourhood (QPV)"),
         default=False,
-        help_text=_("Quartier prioritaire de la politique de la ville."),
+        help_text=_("A priority neighbourhood of the national urban policy."),
     )
     parent = models.ForeignKey(
         "self",

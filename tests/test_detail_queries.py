@@ -56,6 +56,9 @@ PINNED = {
     "place": 4,
     "partner": 5,
     "report": 26,
+    # The last three months of a place or a territory, loaded into their pages.
+    "place_figures": 5,
+    "territory_figures": 7,
 }
 
 
@@ -106,6 +109,34 @@ def test_place_detail(coordinator_client, org):
         _queries(coordinator_client, reverse("place_detail", args=[p.pk])) for p in (place, busy)
     ]
     assert counts == [PINNED["place"]] * 2
+
+
+def test_place_and_territory_figures(coordinator_client, org, settings):
+    # On the rollups, as in production; one encounter a month versus several, with
+    # signals and referrals: the same queries.
+    settings.REPORTS_USE_ROLLUPS = True
+    author = coordinator_client.membership.user
+    counts = []
+    for per_month in (1, 3):
+        territory = TerritoryFactory(organisation=org)
+        TerritoryFactory(organisation=org, parent=territory)
+        place = PlaceFactory(territory=territory)
+        for months_ago in range(3):
+            for _ in range(per_month):
+                session = OutreachSessionFactory(
+                    organisation=org,
+                    territory=territory,
+                    place=place,
+                    starts_at=timezone.now() - timedelta(days=30 * months_ago, hours=1),
+                )
+                EncounterFactory(session=session, author=author)
+        counts.append(
+            [
+                _queries(coordinator_client, reverse("place_figures", args=[place.pk])),
+                _queries(coordinator_client, reverse("territory_figures", args=[territory.pk])),
+            ]
+        )
+    assert counts == [[PINNED["place_figures"], PINNED["territory_figures"]]] * 2
 
 
 def test_partner_detail(coordinator_client, org):

@@ -16,11 +16,13 @@ import polib
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from core.time import add_months
 from encounters.models import Encounter
 from organisations.models import Organisation
-from outreach.models import OutreachSession
+from outreach.models import OutreachSession, SessionSeries
+from reports.services import report_get_or_create, report_validate
 from territories.models import Partner, Place, Territory
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,17 @@ ENGLISH_WORDS = re.compile(r"\b(" + "|".join(w + "|" + w.capitalize() for w in _
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DATA = [ROOT / "demo/data.py", ROOT / "demo/encounters.py", ROOT / "encounters/rights.py"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{[^}]*\}\}|\{\w+\}|<[^>]+>|%%")
+# Msgids that are their own French translation because they are words of both languages
+# (or names). Any other such msgid is French written where English belongs: the English
+# pages would show it ("Permanence", a session kind, did).
+SAME_IN_BOTH = {
+    "code", "Code", "description", "position", "note", "Note", "date", "latitude",
+    "longitude", "organisation", "organisations", "Organisation", "Organisations",
+    "invitation", "invitations", "Invitation", "observation", "observations",
+    "Observations", "Total", "Agenda", "Page", "E-mail", "Association", "Commune",
+    "Catalan", "Romani", "France Travail", "France Services", "Signal %(n)s",
+    "5–15 min", "15–30 min",
+}  # fmt: skip
 
 
 def _fragments(texts) -> set[str]:
@@ -77,6 +90,20 @@ def _fragments(texts) -> set[str]:
             if len(piece) >= 12 and " " in piece:
                 found.add(piece)
     return found
+
+
+def _same_in_both() -> set[str]:
+    """The msgids whose French translation is the msgid itself."""
+    return {
+        e.msgid
+        for e in polib.pofile(str(PO))
+        if not e.msgid_plural and e.msgstr.strip() == e.msgid.strip()
+    }
+
+
+def _french_msgids() -> set[str]:
+    """Msgids written in French: shown as such on the English pages."""
+    return _same_in_both() - SAME_IN_BOTH
 
 
 def _catalogue() -> tuple[set[str], set[str]]:
@@ -98,7 +125,7 @@ def _catalogue() -> tuple[set[str], set[str]]:
     # Names the demo data also uses ("Salle prêtée par la mairie", "Centre de santé")
     # are data on an English page, not interface.
     data = " ".join(p.read_text() for p in DEMO_DATA)
-    return {f for f in en if f not in data}, {f for f in fr if f not in data}
+    return {f for f in en if f not in data}, {f for f in fr if f not in data} | _french_msgids()
 
 
 def _visible_text(page: str) -> str:
@@ -124,6 +151,14 @@ def demo_pages(db):
     partner = Partner.objects.filter(organisation=prades).first()
     encounter = Encounter.objects.filter(organisation=prades).order_by("-pk").first()
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    # A report validated in French, for the English reader too (two months ago).
+    validated = add_months(timezone.localdate(), -2)
+    with translation.override("fr"):
+        report_validate(
+            report=report_get_or_create(organisation=prades, kind="month", start=validated),
+            by=_user("direction@prades.demo"),
+        )
+    series = SessionSeries.objects.filter(organisation=prades).first()
     return {
         "coordination@prades.demo": [
             "/",
@@ -149,12 +184,18 @@ def demo_pages(db):
             "/reports/",
             f"/reports/month/{month}/",
             "/calendar/",
+            f"/places/{place.pk}/figures/",
+            f"/territories/{territory.pk}/figures/",
+            f"/sessions/series/{series.pk}/",
+            "/offline/",
+            "/two-factor/",
         ],
         "direction@prades.demo": [
             "/dashboard/",
             "/members/",
             "/members/invite/",
             "/organisation/settings/",
+            f"/reports/month/{validated:%Y-%m}/",
         ],
         "federation@terrain.demo": [f"/federation/month/{month}/"],
     }
@@ -166,7 +207,8 @@ def _problems(page: str, lang: str, english: set[str], french: set[str]) -> list
         found = [f for f in english if f in text]
         found += sorted({m.group(0) for m in ENGLISH_WORDS.finditer(text)})
     else:
-        found = [f for f in french if f in text]
+        # Whole words: a short French msgid ("Permanence") inside a longer word is no sign.
+        found = [f for f in french if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text)]
     return found
 
 
@@ -190,6 +232,22 @@ def _user(email: str):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(email=email)
+
+
+def test_no_msgid_is_french():
+    """A msgid is English: one the French catalogue leaves as it is must be English too."""
+    assert _french_msgids() == set(), "translate these msgids into English, or list them"
+
+
+def test_english_says_session_where_french_says_action():
+    """The French interface calls a session "une action"; the English one never does
+    ("Start an action now" was the Today page's button)."""
+    found = [
+        e.msgid
+        for e in polib.pofile(str(PO))
+        if re.search(r"\b(?:an|the|this|each|every) actions?\b", e.msgid, re.IGNORECASE)
+    ]
+    assert found == []
 
 
 def test_the_check_sees_english_in_a_french_page():

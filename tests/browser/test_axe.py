@@ -132,6 +132,8 @@ def demo(db):
         "/places/",
         "/places/?q=zzzz",
         f"/places/{place.pk}/",
+        f"/places/{place.pk}/figures/",
+        f"/territories/{territory.pk}/figures/",
         "/places/new/",
         "/partners/",
         f"/partners/{partner.pk}/",
@@ -144,6 +146,8 @@ def demo(db):
         "/password_change/",
     ]
     return {
+        "place": place,
+        "territory": territory,
         "planned": planned,
         "ongoing": ongoing,
         "roles": {
@@ -227,8 +231,13 @@ def _login(context, email: str):
     return page
 
 
-def _states(page, audit: Audit, label: str, planned, ongoing) -> None:
+def _states(page, audit: Audit, label: str, planned, ongoing, place, territory) -> None:
     """The states a page does not show as loaded."""
+    # The last three months, loaded into the place and territory pages by htmx.
+    for url in (f"/places/{place.pk}/", f"/territories/{territory.pk}/"):
+        page.goto(url)
+        page.locator("#recent-figures").wait_for()
+        audit.check(page, f"{label} {url} with its figures")
     # Forms sent empty or wrong: errors beside the fields.
     for url in ("/places/new/", "/sessions/new/", f"/sessions/{planned.pk}/cancel/"):
         page.goto(url)
@@ -294,7 +303,13 @@ def test_axe_finds_nothing_in_any_state(chromium, live_server, demo, width):
                 menu.click()
             if email == "coordination@prades.demo":
                 _states(
-                    page, audit, f"[{lang} {width}px {email}]", demo["planned"], demo["ongoing"]
+                    page,
+                    audit,
+                    f"[{lang} {width}px {email}]",
+                    demo["planned"],
+                    demo["ongoing"],
+                    demo["place"],
+                    demo["territory"],
                 )
             if email == "benevole@prades.demo" and lang == "fr":
                 _offline_states(page, audit, f"[{lang} {width}px {email}]", demo["planned"])
