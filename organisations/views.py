@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 
 from core import ratelimit
 from core.client import client_address
@@ -255,15 +255,6 @@ def _next_url(request: OrgRequest) -> str:
     return reverse("home")
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login; a person with an authenticator app is then asked for a code."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        two_factor.mark_pending(self.request, form.get_user())
-        return response
-
-
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: OrgRequest) -> HttpResponse:
     """Turn on a code from an authenticator app; shows the recovery codes once."""
@@ -280,13 +271,17 @@ def two_factor_setup(request: OrgRequest) -> HttpResponse:
     device = two_factor.pending_device(user)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        # django-otp refuses every code for a while after a wrong one: say so, rather
+        # than call a right code wrong.
+        if wait := two_factor.wait_seconds([device]):
+            form.add_error("code", two_factor.wait_message(wait))
+        elif device.verify_token(form.cleaned_data["code"]):
             codes = two_factor.confirm(device=device)
             otp_login(request, device)
-            two_factor.mark_done(request)
             context = {"codes": codes, "next": _next_url(request)}
             return render(request, "organisations/two_factor_codes.html", context)
-        form.add_error("code", _("This code is not the one your app shows: try again."))
+        else:
+            form.add_error("code", _("This code is not the one your app shows: try again."))
     context = {
         "enabled": False,
         "required": two_factor.is_required(request),
@@ -304,22 +299,24 @@ def two_factor_verify(request: OrgRequest) -> HttpResponse:
     """The second step of signing in. Wrong codes count as failed logins (django-axes)."""
     user = request.user
     if user.is_verified() or not user_has_device(user):
-        two_factor.mark_done(request)
         return redirect(_next_url(request))
     credentials = {"username": user.get_username()}
     if AxesProxyHandler.is_locked(request, credentials):
         return render(request, "registration/lockout.html", status=429)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
-        if device is not None:
+        # While django-otp throttles, no code is even compared: not a wrong code, so it
+        # does not count for the lockout either.
+        if wait := two_factor.wait_seconds(devices_for_user(user)):
+            form.add_error("code", two_factor.wait_message(wait))
+        elif device := match_token(user, form.cleaned_data["code"]):
             otp_login(request, device)
-            two_factor.mark_done(request)
             return redirect(_next_url(request))
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        if AxesProxyHandler.is_locked(request, credentials):
-            return render(request, "registration/lockout.html", status=429)
-        form.add_error("code", _("This code is not valid: try the one your app shows now."))
+        else:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                return render(request, "registration/lockout.html", status=429)
+            form.add_error("code", _("This code is not valid: try the one your app shows now."))
     status = 422 if form.is_bound and form.errors else 200
     context = {"form": form, "next": _next_url(request)}
     return render(request, "organisations/two_factor_verify.html", context, status=status)
