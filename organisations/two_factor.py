@@ -1,4 +1,5 @@
-"""Two-factor sign-in: a code from an authenticator app (TOTP), recovery codes.
+"""Two-factor sign-in: a code from an authenticator app (TOTP), recovery codes, passkeys
+(django-otp-webauthn, as a second factor only: the password still comes first).
 
 Optional for every member; required for coordinators and managers of an organisation
 that turns it on. Checked on every request, so a session opened before it applied is
@@ -13,17 +14,20 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from organisations.models import MEMBER_ADMINS
 
@@ -41,18 +45,56 @@ def is_required(request: HttpRequest) -> bool:
     )
 
 
-def second_factor_annotation() -> Exists:
-    """Whether the member's user has a confirmed second factor (an app), as a column of
-    the memberships query the tenancy middleware runs on every request anyway: the
-    requirement is checked per request without one more query."""
-    return Exists(TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True))
+def second_factor_annotation() -> ExpressionWrapper:
+    """Whether the member's user has a confirmed second factor (an app or a passkey), as
+    a column of the memberships query the tenancy middleware runs on every request
+    anyway: the requirement is checked per request without one more query."""
+    user = OuterRef("user_id")
+    app = Exists(TOTPDevice.objects.filter(user=user, confirmed=True))
+    passkey = Exists(WebAuthnCredential.objects.filter(user=user, confirmed=True))
+    return ExpressionWrapper(Q(app) | Q(passkey), output_field=BooleanField())
 
 
 def has_second_factor(request: HttpRequest) -> bool:
     memberships = getattr(request, "memberships", [])
     if memberships:
         return memberships[0].has_second_factor
-    return TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    user = request.user
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def has_app(user: AbstractBaseUser) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkeys(user: AbstractBaseUser) -> list[WebAuthnCredential]:
+    return list(WebAuthnCredential.objects.filter(user=user).order_by("created_at"))
+
+
+def passkey_rename(*, user: AbstractBaseUser, pk: int, name: str) -> None:
+    passkey = WebAuthnCredential.objects.filter(user=user, pk=pk).first()
+    if passkey is None:
+        raise Http404
+    passkey.name = name
+    passkey.full_clean()
+    passkey.save(update_fields=["name"])
+
+
+@transaction.atomic
+def passkey_delete(*, user: AbstractBaseUser, pk: int, required: bool) -> None:
+    """Delete one of the person's passkeys; not the last second factor when required."""
+    passkey = WebAuthnCredential.objects.select_for_update().filter(user=user, pk=pk).first()
+    if passkey is None:
+        raise Http404
+    others = WebAuthnCredential.objects.filter(user=user).exclude(pk=pk).exists()
+    if required and not others and not has_app(user):
+        raise ValidationError(
+            _("Your organisation requires a second factor: add another one before this.")
+        )
+    passkey.delete()
 
 
 def wait_seconds(devices: Iterable[Device]) -> int:
@@ -97,6 +139,7 @@ def confirm(*, device: TOTPDevice) -> list[str]:
 def turn_off(*, user: AbstractBaseUser) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
 
 
 def recovery_codes_left(user: AbstractBaseUser) -> int:
