@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import views as webauthn
@@ -32,7 +33,8 @@ passkey_api = [
     ),
     path(
         "jsi18n/",
-        JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+        # The scripts' French, the same for everyone: no login needed to read it.
+        login_not_required(JavaScriptCatalog.as_view(packages=["django_otp_webauthn"])),
         name="js-i18n-catalog",
     ),
 ]

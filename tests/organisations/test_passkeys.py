@@ -188,3 +188,12 @@ def test_turning_off_removes_passkeys_too(org):
     _register(client)
     assert client.post(reverse("two_factor_turn_off")).status_code == 302
     assert not WebAuthnCredential.objects.filter(user=user).exists()
+
+
+def test_the_scripts_french_is_served_to_anyone():
+    """The passkey scripts' catalogue holds no personal data; a browser that fetches it
+    without the session cookie must get it, not the login page (a console error)."""
+    catalogue = Client().get(reverse("otp_webauthn:js-i18n-catalog"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert catalogue.status_code == 200
+    assert catalogue["Content-Type"].startswith("text/javascript")
+    assert "Cl\\u00e9 d\\u2019acc\\u00e8s ajout\\u00e9e." in catalogue.content.decode()
