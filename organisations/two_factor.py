@@ -33,8 +33,16 @@ from organisations.models import MEMBER_ADMINS
 
 RECOVERY_CODES = 10
 # Pages a signed-in person reaches before their second factor: the two-factor pages,
-# logging out, static files and the language switch.
-OPEN_PREFIXES = ("/two-factor/", "/logout/", "/static/", "/i18n/", "/sw.js")
+# logging out, static files, the language switch, and what every page links to (the web
+# manifest: redirected, the browser logs a console error on the second-step page).
+OPEN_PREFIXES = (
+    "/two-factor/",
+    "/logout/",
+    "/static/",
+    "/i18n/",
+    "/sw.js",
+    "/manifest.webmanifest",
+)
 
 
 def is_required(request: HttpRequest) -> bool:

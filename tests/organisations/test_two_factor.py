@@ -231,3 +231,18 @@ def test_the_second_step_pages_show_no_app_navigation(org):
     assert reverse("logout") in code_page
     assert again.post(reverse("two_factor_verify"), {"code": _code(device, 1)}).status_code == 302
     assert 'class="tabbar"' in again.get(reverse("home")).content.decode()
+
+
+def test_the_second_step_page_gets_its_web_manifest(org):
+    """Every page links the web manifest; redirected to the code page, it is HTML and the
+    browser logs an error (Lighthouse best practices)."""
+    user = MembershipFactory(organisation=org).user
+    client = Client()
+    _login(client, user.email)
+    device, _codes = _turn_on(client)
+    held = Client()
+    _login(held, user.email)
+    assert held.get(reverse("agenda")).status_code == 302
+    manifest = held.get(reverse("web_manifest"))
+    assert manifest.status_code == 200
+    assert manifest.json()["name"]
