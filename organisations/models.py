@@ -89,6 +89,9 @@ class Membership(models.Model):
     # When the membership was last reactivated. What was handed out before (a calendar
     # link) does not come back with it: its users compare their own date with this one.
     active_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the role last changed: the same, for what only some roles may hand out (an
+    # organisation-wide calendar link made by a planner).
+    role_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -114,9 +114,11 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
     if not created:
         if not membership.is_active:
             membership.active_since = timezone.now()
+        if membership.role != invitation.role:
+            membership.role_since = timezone.now()
         membership.role = invitation.role
         membership.is_active = True
-        membership.save(update_fields=["role", "is_active", "active_since"])
+        membership.save(update_fields=["role", "is_active", "active_since", "role_since"])
     journal.record(
         organisation=invitation.organisation_id,
         actor=user,
@@ -180,10 +182,12 @@ def membership_update(
     before_role, was_active = membership.role, membership.is_active
     if is_active and not was_active:
         membership.active_since = timezone.now()
+    if role != before_role:
+        membership.role_since = timezone.now()
     membership.role = role
     membership.is_active = is_active
     membership.full_clean()
-    membership.save(update_fields=["role", "is_active", "active_since"])
+    membership.save(update_fields=["role", "is_active", "active_since", "role_since"])
     target = membership.user.email
     if role != before_role:
         journal.record(

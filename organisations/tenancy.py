@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
+from organisations import two_factor
 from organisations.models import ALL_ROLES, DIRECTORY_EDITORS, MEMBER_ADMINS, Membership, Role
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class CurrentOrganisationMiddleware:
             memberships = list(
                 Membership.objects.filter(user=request.user, is_active=True)
                 .select_related("organisation")
+                .annotate(has_second_factor=two_factor.second_factor_annotation())
                 .order_by("organisation__name")
             )
             request.memberships = memberships
@@ -74,6 +76,8 @@ def organisation_context(request: HttpRequest) -> dict[str, Any]:
         "can_admin_members": role in MEMBER_ADMINS,
         "can_set_organisation": role == Role.MANAGER,
         # A manager of several organisations (a federation) compares them side by side.
+        # On the second-step pages, the app's links would only bounce back.
+        "two_factor_held": getattr(request, "two_factor_held", False),
         "manages_several": sum(m.role == Role.MANAGER for m in getattr(request, "memberships", []))
         > 1,
     }

@@ -20,8 +20,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp_webauthn import exceptions as webauthn_exceptions
+from django_otp_webauthn.views import CompleteCredentialAuthenticationView
 
 from core import ratelimit
 from core.client import client_address
@@ -255,45 +257,43 @@ def _next_url(request: OrgRequest) -> str:
     return reverse("home")
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login; a person with an authenticator app is then asked for a code."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        two_factor.mark_pending(self.request, form.get_user())
-        return response
-
-
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: OrgRequest) -> HttpResponse:
-    """Turn on a code from an authenticator app; shows the recovery codes once."""
+    """Turn on a code from an authenticator app (shows the recovery codes once), and add,
+    name and delete passkeys."""
     user = request.user
-    if user_has_device(user) and user.is_verified():
-        context = {
-            "enabled": True,
-            "required": two_factor.is_required(request),
-            "codes_left": two_factor.recovery_codes_left(user),
-        }
-        return render(request, "organisations/two_factor_setup.html", context)
-    if user_has_device(user):
+    if user_has_device(user) and not user.is_verified():
         return redirect("two_factor_verify")
+    context = {
+        "enabled": user_has_device(user),
+        "required": two_factor.is_required(request),
+        "passkeys": two_factor.passkeys(user),
+        "next": _next_url(request),
+    }
+    if two_factor.has_app(user):
+        context["has_app"] = True
+        context["codes_left"] = two_factor.recovery_codes_left(user)
+        return render(request, "organisations/two_factor_setup.html", context)
     device = two_factor.pending_device(user)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        # django-otp refuses every code for a while after a wrong one: say so, rather
+        # than call a right code wrong.
+        if wait := two_factor.wait_seconds([device]):
+            form.add_error("code", two_factor.wait_message(wait))
+        elif device.verify_token(form.cleaned_data["code"]):
             codes = two_factor.confirm(device=device)
-            otp_login(request, device)
-            two_factor.mark_done(request)
+            if not user.is_verified():
+                otp_login(request, device)
             context = {"codes": codes, "next": _next_url(request)}
             return render(request, "organisations/two_factor_codes.html", context)
-        form.add_error("code", _("This code is not the one your app shows: try again."))
-    context = {
-        "enabled": False,
-        "required": two_factor.is_required(request),
+        else:
+            form.add_error("code", _("This code is not the one your app shows: try again."))
+    context |= {
+        "has_app": False,
         "form": form,
         "secret": b32encode(device.bin_key).decode(),
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
-        "next": _next_url(request),
     }
     status = 422 if form.is_bound and form.errors else 200
     return render(request, "organisations/two_factor_setup.html", context, status=status)
@@ -304,25 +304,93 @@ def two_factor_verify(request: OrgRequest) -> HttpResponse:
     """The second step of signing in. Wrong codes count as failed logins (django-axes)."""
     user = request.user
     if user.is_verified() or not user_has_device(user):
-        two_factor.mark_done(request)
         return redirect(_next_url(request))
     credentials = {"username": user.get_username()}
     if AxesProxyHandler.is_locked(request, credentials):
         return render(request, "registration/lockout.html", status=429)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
-        if device is not None:
+        # While django-otp throttles, no code is even compared: not a wrong code, so it
+        # does not count for the lockout either.
+        if wait := two_factor.wait_seconds(devices_for_user(user)):
+            form.add_error("code", two_factor.wait_message(wait))
+        elif device := match_token(user, form.cleaned_data["code"]):
             otp_login(request, device)
-            two_factor.mark_done(request)
             return redirect(_next_url(request))
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        if AxesProxyHandler.is_locked(request, credentials):
-            return render(request, "registration/lockout.html", status=429)
-        form.add_error("code", _("This code is not valid: try the one your app shows now."))
+        else:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                return render(request, "registration/lockout.html", status=429)
+            form.add_error("code", _("This code is not valid: try the one your app shows now."))
     status = 422 if form.is_bound and form.errors else 200
-    context = {"form": form, "next": _next_url(request)}
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "has_app": two_factor.has_app(user),
+        "has_passkey": bool(two_factor.passkeys(user)),
+    }
     return render(request, "organisations/two_factor_verify.html", context, status=status)
+
+
+class PasskeyLockedOut(webauthn_exceptions.OTPWebAuthnApiError):
+    status_code = 429
+    default_code = "locked_out"
+
+
+class PasskeyAuthenticationComplete(CompleteCredentialAuthenticationView):
+    """The package's check of a passkey at the second step, under the same lockout as
+    codes: a refused assertion (forged, replayed, another person's passkey, garbage)
+    counts as a failed login for django-axes, and a locked account is refused first."""
+
+    def post(self, request, *args, **kwargs):
+        credentials = {"username": request.user.get_username()}
+        locked = _("Too many failed attempts: signing in is blocked for a while.")
+        if AxesProxyHandler.is_locked(request, credentials):
+            raise PasskeyLockedOut(detail=locked)
+        try:
+            response = super().post(request, *args, **kwargs)
+        except Exception as error:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                raise PasskeyLockedOut(detail=locked) from error
+            refused = _("This passkey was not accepted: try again.")
+            if isinstance(error, webauthn_exceptions.OTPWebAuthnApiError):
+                # The package's own messages are in English only.
+                raise type(error)(detail=refused) from error
+            # Malformed data the package does not translate: refused, never a 500.
+            raise webauthn_exceptions.UnprocessableEntity(detail=refused) from error
+        return response
+
+    def get_success_url(self) -> str:
+        return self.get_redirect_url() or reverse("home")
+
+
+@require_POST
+def passkey_rename(request: OrgRequest, pk: int) -> HttpResponse:
+    if two_factor.has_second_factor(request) and not request.user.is_verified():
+        return redirect("two_factor_verify")
+    name = request.POST.get("name", "").strip()[:64]
+    if name:
+        two_factor.passkey_rename(user=request.user, pk=pk, name=name)
+        messages.success(request, _("The passkey has been renamed."))
+    else:
+        messages.error(request, _("Give the passkey a name."))
+    return redirect("two_factor_setup")
+
+
+@require_POST
+def passkey_delete(request: OrgRequest, pk: int) -> HttpResponse:
+    if two_factor.has_second_factor(request) and not request.user.is_verified():
+        return redirect("two_factor_verify")
+    try:
+        two_factor.passkey_delete(
+            user=request.user, pk=pk, required=two_factor.is_required(request)
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The passkey has been deleted."))
+    return redirect("two_factor_setup")
 
 
 @require_POST

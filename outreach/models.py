@@ -266,10 +266,15 @@ class SeriesMember(models.Model):
 
 class CalendarFeed(models.Model):
     """A secret iCalendar URL: a member's own sessions, or (member empty) the whole
-    organisation's. Only a hash of the token is kept; renewing revokes the old one."""
+    organisation's. Only a hash of the token is kept; renewing revokes the old one.
+    An organisation's link lives only while the planner who made it (created_by) is an
+    active planner; links made before created_by existed have none and keep working."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
         Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     token_hash = models.CharField(max_length=64, unique=True)

@@ -466,17 +466,17 @@ def session_debrief(
 
 
 def calendar_feed_renew(
-    *, organisation: Organisation, member: Membership | None
+    *, organisation: Organisation, member: Membership | None, by: Membership
 ) -> tuple[CalendarFeed, str]:
     """Revoke the current feed (of ``member``, or of the organisation when None) and
-    make a new one; returns it with the raw token, which is shown once."""
+    make a new one by ``by``; returns it with the raw token, which is shown once."""
     with transaction.atomic():
         CalendarFeed.objects.filter(
             organisation=organisation, member=member, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
         token = secrets.token_urlsafe(32)
         feed = CalendarFeed.objects.create(
-            organisation=organisation, member=member, token_hash=hash_token(token)
+            organisation=organisation, member=member, created_by=by, token_hash=hash_token(token)
         )
     return feed, token
 
@@ -489,19 +489,30 @@ def calendar_feed_revoke(*, organisation: Organisation, member: Membership | Non
 
 def calendar_feed_for_token(token: str) -> CalendarFeed | None:
     """The live feed for ``token``; a member's feed dies with their membership, and
-    does not come back if they are reactivated."""
+    does not come back if they are reactivated. The organisation's feed dies the same way
+    with the planner who made it, and when that person stops being a planner."""
     feed = (
         CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
-        .select_related("organisation", "member")
+        .select_related("organisation", "member", "created_by")
         .first()
     )
     if feed is None:
         return None
-    member = feed.member
-    if member is not None and (
-        not member.is_active
-        # Made before the member was deactivated and reactivated: it stays dead.
-        or (member.active_since is not None and feed.created_at < member.active_since)
-    ):
+    if feed.member is not None and not _still_holds(feed, feed.member):
+        return None
+    maker = feed.created_by
+    if feed.member is None and maker is not None and not _still_holds(feed, maker, PLANNERS):
         return None
     return feed
+
+
+def _still_holds(feed: CalendarFeed, member: Membership, roles: frozenset = frozenset()) -> bool:
+    """Whether ``member`` is, without a break since the feed was made, what it takes."""
+    # Made before the member was deactivated and reactivated, or before their role last
+    # changed (a planner demoted and promoted again): it stays dead.
+    since = [t for t in (member.active_since, member.role_since if roles else None) if t]
+    return (
+        member.is_active
+        and (not roles or member.role in roles)
+        and all(feed.created_at >= t for t in since)
+    )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "organisations",
     "territories",
     "outreach",
@@ -190,6 +191,19 @@ JOURNAL_RETENTION_MONTHS = 12
 OTP_TOTP_ISSUER = "Terrain"
 # The admin never shows a member's secret key or its QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys (django-otp-webauthn), as a second factor only: signing in still starts with
+# the password, so the lockout and the password reset keep one path.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Terrain"
+# The domain passkeys are bound to (changing it later orphans every passkey), and the
+# origins the browser may report; by default the first allowed host, over HTTPS.
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", ALLOWED_HOSTS[0].strip("[]").lstrip("."))
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS",
+    [f"https://{OTP_WEBAUTHN_RP_ID}"]
+    if OTP_WEBAUTHN_RP_ID != "localhost"
+    else ["http://localhost:8000", "https://localhost"],
+)
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -19,7 +20,7 @@ urlpatterns = [
     path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path(
         "login/",
-        organisation_views.LoginView.as_view(
+        auth_views.LoginView.as_view(
             authentication_form=LoginForm, redirect_authenticated_user=True
         ),
         name="login",

@@ -487,7 +487,9 @@ def _renew(request: OrgRequest, *, member) -> HttpResponse:
         return ratelimit.refused(
             request, _("The calendar link has been renewed many times: try again later.")
         )
-    _feed, token = services.calendar_feed_renew(organisation=request.organisation, member=member)
+    _feed, token = services.calendar_feed_renew(
+        organisation=request.organisation, member=member, by=request.membership
+    )
     url = request.build_absolute_uri(reverse("calendar_feed_ics", args=[token]))
     # The raw token exists only in this response: only its hash is stored.
     return _feeds_page(request, new_url=url, new_scope="member" if member else "organisation")

@@ -163,3 +163,21 @@ def test_a_deactivated_members_link_stays_dead_once_reactivated(member_client):
     assert Client().get(url).status_code == 404
     # A new link works.
     assert Client().get(_new_feed(volunteer)).status_code == 200
+
+
+def test_the_organisation_link_dies_with_its_maker_as_a_planner(member_client):
+    """An organisation-wide link shows every session: it lives only while the planner who
+    made it is an active planner (deactivated, or no longer planning: 404 for good)."""
+    manager = member_client(Role.MANAGER)
+    for change in ({"role": Role.COORDINATOR}, {"role": Role.VOLUNTEER, "is_active": "on"}):
+        coordinator = member_client(Role.COORDINATOR)
+        url = _new_feed(coordinator, "org_calendar_feed_renew")
+        assert Client().get(url).status_code == 200
+        edit = reverse("member_edit", args=[coordinator.membership.pk])
+        assert manager.post(edit, change).status_code == 302
+        assert Client().get(url).status_code == 404
+        # Back as an active planner: the old link stays dead.
+        assert manager.post(edit, {"role": Role.COORDINATOR, "is_active": "on"}).status_code == 302
+        assert Client().get(url).status_code == 404
+    # Another planner's link is not touched by it.
+    assert Client().get(_new_feed(manager, "org_calendar_feed_renew")).status_code == 200
