@@ -131,12 +131,15 @@ def tap(request: OrgRequest, pk: int) -> HttpResponse:
 @member_required()
 def tap_undo(request: OrgRequest, pk: int) -> HttpResponse:
     session = get_session_for_member(request, pk)
-    undone = services.contact_tap_undo(
-        organisation=request.organisation,
-        session=session,
-        author=request.user,
-        client_uuid=_uuid(request.POST.get("tap")),
-    )
+    try:
+        undone = services.contact_tap_undo(
+            organisation=request.organisation,
+            session=session,
+            author=request.user,
+            client_uuid=_uuid(request.POST.get("tap")),
+        )
+    except services.EntryRefused as refused:
+        return _refused(request, refused, session)
     if not request.htmx and undone is not None:
         messages.success(request, _("The last tap has been taken back."))
     return _counters_response(request, session)
@@ -212,10 +215,17 @@ def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
         if saved:
             # A double tap or a replay: it is saved already, say so and move on; the same
             # UUID with another content keeps the first one and says so (409).
-            posted = {k: request.POST.get(k) for k in request.POST}
-            posted["topics"] = request.POST.getlist("topics")
+            form = EncounterForm(request.POST, return_cards=org.return_cards_enabled)
+            signals = signal_formset(request.POST, organisation=org)
+            referrals = referral_formset(request.POST, organisation=org)
+            valid = form.is_valid() and signals.is_valid() and referrals.is_valid()
             try:
-                services.encounter_replay_check(encounter=saved, session=session, posted=posted)
+                services.encounter_replay_check(
+                    encounter=saved,
+                    session=session,
+                    author=request.user,
+                    data=_data(form, signals, referrals) if valid else None,
+                )
             except services.EntryRefused as refused:
                 return _refused(request, refused, session)
             messages.info(request, _("This conversation was already saved."))
