@@ -29,6 +29,8 @@ const NETWORK_TIMEOUT_MS = 4000;
 const MAX_BACKOFF_MS = 60000;
 // Refusals that no retry will change: the item goes to "À revoir".
 const FINAL = new Set([400, 404, 409, 410, 413, 422]);
+// Where a post that was taken sends on to (the field page), when it is redirected.
+const FIELD_PAGE = /^\/sessions\/\d+\/field\/$/;
 
 function sameOrigin(path) {
   return path && path.startsWith("/") && !path.startsWith("//") ? path : null;
@@ -165,6 +167,11 @@ function verdict(response, sentTo) {
   // Sent to the login page while a login happened elsewhere: the login page then sent
   // it on to the address posted to, as a GET, which only takes posts. Send it again.
   if (response.status === 405 && response.redirected) return "login";
+  // A post that was taken answers on its own (htmx) or sends on to the field page.
+  // Redirected anywhere else, it was not taken: sent to the login page as the volunteer
+  // was logging in elsewhere, the login page (logged in by then) sent it on to "next",
+  // the conversation form, as a GET that answers 200 (issue 11: a note lost so).
+  if (response.ok && response.redirected && !FIELD_PAGE.test(landed)) return "login";
   if (response.ok) return "ok";
   if (FINAL.has(response.status)) return "review";
   return "retry"; // 5xx, or anything else: the server may say yes later.
@@ -202,6 +209,9 @@ function queuedAnswer(request, item, id) {
   });
 }
 
+// Whose item it is: the member of the page that posted it (its forms carry
+// queued_user), not whoever last spoke to the service worker (another tab may be on
+// the login page, logged out: an item kept for "nobody" was never sent, nor shown).
 function itemFrom(request, body, user) {
   const params = new URLSearchParams(body);
   return {
@@ -209,7 +219,7 @@ function itemFrom(request, body, user) {
     body,
     htmx: Boolean(request.headers.get("HX-Request")),
     uuid: params.get("client_uuid") || null,
-    user,
+    user: params.get("queued_user") || user,
   };
 }
 
@@ -239,8 +249,8 @@ async function asPage(response) {
 
 async function sendOrQueue(request) {
   const body = await request.clone().text();
-  const user = await currentUser();
-  const item = itemFrom(request, body, user);
+  const item = itemFrom(request, body, await currentUser());
+  const user = item.user;
   // A note sent again with its client UUID (corrected after a refusal, or saved twice
   // without signal) replaces its queued copy.
   if (item.uuid) await Q.removeUuid(item.uuid);

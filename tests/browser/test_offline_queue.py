@@ -289,3 +289,57 @@ def test_chromium_finds_the_app_installable(login, volunteer):
     assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
     manifest = cdp.send("Page.getAppManifest")
     assert not manifest.get("errors")
+
+
+def test_a_note_saved_after_a_logout_in_another_tab_is_sent_after_login(login, org, volunteer):
+    """Tab B logs out (its login page then speaks for nobody); tab A, still showing the
+    form, saves a conversation: it is kept for its author, never for "nobody", and sent
+    once they log in again, whatever the other tab said meanwhile (issue 11: it was
+    retried under no one's name, then "Rien n'attend" and lost)."""
+    session = _session_now(org, volunteer)
+    page = _open_field(login, volunteer, session)
+    _ready(page)
+    page.get_by_role("link", name=re.compile("Nouvel échange")).click()
+    _fill_conversation(page, "Perdu en route ?")
+    other_tab = page.context.new_page()
+    other_tab.goto("/today/")
+    other_tab.locator(".account-menu summary").click()
+    other_tab.get_by_role("button", name="Se déconnecter").click()
+    other_tab.wait_for_url(re.compile("/login/"))
+    # The other tab's login page has spoken to the service worker (nobody logged in).
+    _wait_until(other_tab, "TerrainQueue.getMeta('user').then((u) => u === '')")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    page.wait_for_url(re.compile("/login/"))
+    other_tab.wait_for_timeout(500)
+    item = page.evaluate("TerrainQueue.all()")
+    assert [(i["state"], i["user"]) for i in item] == [("login", str(volunteer.pk))]
+    _log_in(page, volunteer.email)
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    assert list(Encounter.objects.values_list("note", flat=True)) == ["Perdu en route ?"]
+
+
+def test_a_note_sent_on_to_the_form_by_a_login_elsewhere_is_kept(login, org, volunteer):
+    """The post reaches the server while the login is renewed in another tab: sent to the
+    login page, which (logged in by then) sends it on to "next", the form, as a GET that
+    answers 200. That is no save: the note is kept and sent again (it was dropped)."""
+    session = _session_now(org, volunteer)
+    page = _open_field(login, volunteer, session)
+    _ready(page)
+    form_url = f"/sessions/{session.pk}/encounters/new/"
+    page.goto(form_url)
+    _fill_conversation(page, "Renvoyé au formulaire.")
+
+    def to_login(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        return route.fulfill(status=302, headers={"Location": f"/login/?next={form_url}"})
+
+    page.context.route(re.compile(r".*/encounters/new/$"), to_login)
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    page.wait_for_url(re.compile(rf"/sessions/{session.pk}/field/"))
+    assert [i["state"] for i in _queue(page)] == ["login"]
+    assert Encounter.objects.count() == 0
+    page.context.unroute_all()
+    page.reload()
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    assert list(Encounter.objects.values_list("note", flat=True)) == ["Renvoyé au formulaire."]
