@@ -26,6 +26,8 @@
   const ROUTES = Object.freeze({
     // Pages kept for when there is no signal (network first, then the kept copy).
     fieldPage: /^\/sessions\/(\d+)\/(field|encounters\/new)\/$/,
+    // Where a post that was taken sends on to, when it is redirected (the field page).
+    savedPage: /^\/sessions\/(\d+)\/field\/$/,
     shellPage: /^\/(today\/|offline\/)?$/,
     // Posts that are queued when they cannot reach the server.
     queueable: /^\/sessions\/(\d+)\/field\/(tap|undo)\/$|^\/sessions\/(\d+)\/encounters\/new\/$/,

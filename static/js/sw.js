@@ -29,8 +29,6 @@ const NETWORK_TIMEOUT_MS = 4000;
 const MAX_BACKOFF_MS = 60000;
 // Refusals that no retry will change: the item goes to "À revoir".
 const FINAL = new Set([400, 404, 409, 410, 413, 422]);
-// Where a post that was taken sends on to (the field page), when it is redirected.
-const FIELD_PAGE = /^\/sessions\/\d+\/field\/$/;
 
 function sameOrigin(path) {
   return path && path.startsWith("/") && !path.startsWith("//") ? path : null;
@@ -171,7 +169,7 @@ function verdict(response, sentTo) {
   // Redirected anywhere else, it was not taken: sent to the login page as the volunteer
   // was logging in elsewhere, the login page (logged in by then) sent it on to "next",
   // the conversation form, as a GET that answers 200 (issue 11: a note lost so).
-  if (response.ok && response.redirected && !FIELD_PAGE.test(landed)) return "login";
+  if (response.ok && response.redirected && !ROUTES.savedPage.test(landed)) return "login";
   if (response.ok) return "ok";
   if (FINAL.has(response.status)) return "review";
   return "retry"; // 5xx, or anything else: the server may say yes later.
