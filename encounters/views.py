@@ -17,7 +17,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -376,3 +377,18 @@ def offline_queue(request: OrgRequest) -> HttpResponse:
     itself lives in the phone (js/field.js fills it from the queue); the page is kept
     by the service worker so that it opens without signal."""
     return render(request, "encounters/offline_queue.html", {})
+
+
+@login_not_required
+@require_GET
+def offline_token(request: OrgRequest) -> HttpResponse:
+    """Who is logged in on this phone now, and the CSRF token of that login: what the
+    service worker sends the queue with. Taken from the server at each replay, never
+    from a page, which may be older than the last login (a page kept for no signal,
+    shown when the server is slow; a tab left open)."""
+    user = request.user
+    response = JsonResponse(
+        {"user": str(user.pk) if user.is_authenticated else "", "csrf": get_token(request)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -31,14 +31,6 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"] || "";
-    } catch {
-      return "";
-    }
-  }
-
   const fill = (text, n) => (text || "").replace("{n}", n);
   const mine = (items) => items.filter((item) => item.user === String(user));
   const waiting = (item) => item.state === STATE.PENDING || item.state === STATE.LOGIN;
@@ -80,7 +72,7 @@
   function post(message) {
     if (!sw) return;
     sw.ready.then((registration) =>
-      registration.active?.postMessage({ user, csrf: csrfToken(), ...message }),
+      registration.active?.postMessage({ user, ...message }),
     );
   }
 

@@ -46,6 +46,9 @@
     return `/sessions/${session}/encounters/new/`;
   }
 
+  // Who is logged in now and the CSRF token of that login (the service worker asks).
+  const TOKEN_PATH = "/offline/token/";
+
   function reviewPath(id) {
     return `/offline/${id}/`;
   }
@@ -184,6 +187,7 @@
     fieldPath,
     formPath,
     reviewPath,
+    TOKEN_PATH,
     describe,
     all,
     itemsOf,
