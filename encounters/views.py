@@ -62,20 +62,20 @@ def _refused(request: OrgRequest, refused: services.EntryRefused, session) -> Ht
     response = render(
         request,
         "encounters/entry_refused.html",
-        {"session": session, "reason": refused.message},
+        {"session": session, "reason": refused.message, "code": refused.code},
         status=_REFUSAL_STATUS[refused.code],
     )
     response["X-Terrain-Reason"] = quote(refused.message)
     return response
 
 
-def _entry_refusal(request: OrgRequest, session: OutreachSession) -> str:
-    """Why nothing can be logged in ``session`` now, or ""."""
+def _entry_refusal(request: OrgRequest, session: OutreachSession) -> services.EntryRefused | None:
+    """Why nothing can be logged in ``session`` now (its code and message), or None."""
     try:
         services.entry_check(session=session, membership=request.membership)
     except services.EntryRefused as refused:
-        return refused.message
-    return ""
+        return refused
+    return None
 
 
 # --- The field page and its counters --------------------------------------------

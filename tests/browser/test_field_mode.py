@@ -207,3 +207,40 @@ def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, fie
     ]
     _wait_until(page, QUEUE_IS_EMPTY)
     expect(status).to_be_hidden()
+
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_not_started_yet_offers_to_start_an_action_now(login, org):
+    """Opened before its start, the field page says why nothing can be logged there and
+    offers to start an action now; so does the page of a refused conversation."""
+    user = MembershipFactory(organisation=org, role=Role.VOLUNTEER).user
+    now = timezone.now()
+    tomorrow = OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org, name="Prades"),
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=1, hours=2),
+        members=[user],
+    )
+    page = _open_field(login, user, tomorrow)
+    warning = page.get_by_role("alert")
+    expect(warning).to_contain_text("pas encore commencé")
+    start = warning.get_by_role("link", name="Démarrer une action maintenant")
+    for width in (390, 195):
+        page.set_viewport_size({"width": width, "height": 844})
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), width
+        page.screenshot(path=f"/tmp/field/not-started-{width}.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    start.click()
+    expect(page).to_have_url(re.compile("/sessions/start/"))
+
+    # A conversation posted there anyway (a form kept open since yesterday): refused,
+    # with the same way out.
+    page.goto(f"/sessions/{tomorrow.pk}/encounters/new/")
+    _fill_conversation(page)
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Non enregistré")
+    page.get_by_role("link", name="Démarrer une action maintenant").click()
+    expect(page).to_have_url(re.compile("/sessions/start/"))
+    assert Encounter.objects.count() == 0
