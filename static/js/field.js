@@ -166,7 +166,14 @@
     const box = counters();
     if (!box) return null;
     const read = (kind) => Number(box.querySelector(`[data-count="${kind}"]`)?.dataset.server);
-    const counts = { at: Number(box.dataset.at || 0), contact: read("contact"), refusal: read("refusal") };
+    const own = (kind) => Number(box.querySelector(`[data-mine-count="${kind}"]`)?.dataset.server || 0);
+    const counts = {
+      at: Number(box.dataset.at || 0),
+      contact: read("contact"),
+      refusal: read("refusal"),
+      mineContact: own("contact"),
+      mineRefusal: own("refusal"),
+    };
     try {
       const kept = JSON.parse(localStorage.getItem(snapshotKey()) || "null");
       if (kept && kept.at > counts.at) return kept;
@@ -197,8 +204,25 @@
       const taps = queued.filter((i) => i.kind === "tap" && i.tapKind === kind).length;
       const undos = queued.filter((i) => i.kind === "undo" && i.tapKind === kind).length;
       el.textContent = Math.max(0, (base[kind] || 0) + taps - undos);
+      // "You: N": the member's own figures, with their taps still on the phone.
+      const mineEl = box.querySelector(`[data-mine-count="${kind}"]`);
+      const key = kind === "contact" ? "mineContact" : "mineRefusal";
+      if (mineEl) mineEl.textContent = counted(mineEl, Math.max(0, (base[key] || 0) + taps - undos));
+    }
+    const pending = box.querySelector("[data-mine-pending]");
+    if (pending) {
+      const n = queued.filter((i) => i.kind === "tap").length;
+      pending.hidden = n === 0;
+      pending.textContent = n ? fill(pending.dataset.text, n) : "";
     }
     setUndo();
+  }
+
+  // "3 contacts" in the page's language, from its singular and plural forms.
+  function counted(el, n) {
+    const rule = new Intl.PluralRules(document.documentElement.lang || "fr").select(n);
+    const form = rule === "one" ? el.dataset.one : el.dataset.other;
+    return (form || String(n)).replace(/\d+/, String(n));
   }
 
   function undoInput() {

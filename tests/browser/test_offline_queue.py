@@ -198,7 +198,14 @@ def test_offline_the_field_page_tells_the_truth(login, org, volunteer):
     expect(note).to_have_count(1)
     expect(note).to_contain_text("Échange")
     expect(page.locator("#queue-status")).to_have_text("4 en attente")
+    # "You: N" agrees with the counters: the taps on the phone are in it, and said so.
+    mine = page.locator("[data-mine]")
+    expect(mine).to_have_text("Vous : 5 contacts, 1 refus, dont 3 en attente sur ce téléphone")
     page.screenshot(path="/tmp/field/offline-field-page.png")
+    page.set_viewport_size({"width": 195, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path="/tmp/field/offline-field-page-195.png")
+    page.set_viewport_size({"width": 390, "height": 844})
 
     page.context.set_offline(False)
     expect(page.locator("#queued-note")).to_be_hidden(timeout=30_000)
@@ -206,6 +213,7 @@ def test_offline_the_field_page_tells_the_truth(login, org, volunteer):
     expect(page.locator("#queue-list")).to_be_hidden()
     expect(contact).to_have_text("5")
     expect(refusal).to_have_text("1")
+    expect(mine).to_have_text("Vous : 5 contacts, 1 refus")
     assert ContactTap.objects.filter(kind="contact").count() == 5
     assert Encounter.objects.count() == 1
 
