@@ -407,7 +407,28 @@
     // A page kept offline is shown again and again: each showing is a new note. A form
     // that came back with errors keeps its key, so that a retry is still the same note.
     if (key && !form.querySelector(".form-errors")) key.value = newUuid();
+    // What the note says, without what the phone adds (its key, its time, the token).
+    const content = () => {
+      const data = new URLSearchParams(new FormData(form));
+      for (const name of ["client_uuid", "occurred_at", "csrfmiddlewaretoken"]) data.delete(name);
+      return data.toString();
+    };
     form.addEventListener("submit", () => {
+      // Back to this form after saving it, the browser gives back what was filled in but
+      // the page makes a new key: the same note saved again would be a second one. This
+      // page's history entry keeps the key it was sent with and its content; the same
+      // content sent again from here goes with the same key (the server says "already
+      // saved"), another content is another note.
+      const sent = history.state && history.state.terrainNote;
+      if (key && sent && sent.content === content()) key.value = sent.uuid;
+      else if (key) {
+        // Another content (on a page the browser kept whole, the key is the old one).
+        if (sent && key.value === sent.uuid) key.value = newUuid();
+        history.replaceState(
+          { ...(history.state || {}), terrainNote: { uuid: key.value, content: content() } },
+          "",
+        );
+      }
       const when = form.querySelector("input[name=occurred_at]");
       if (when && !when.value) when.value = new Date().toISOString();
     });

@@ -244,3 +244,32 @@ def test_not_started_yet_offers_to_start_an_action_now(login, org):
     page.get_by_role("link", name="Démarrer une action maintenant").click()
     expect(page).to_have_url(re.compile("/sessions/start/"))
     assert Encounter.objects.count() == 0
+
+
+def test_back_after_saving_then_saving_again_is_one_conversation(login, field):
+    """Back to the form just saved (the browser restores what was filled in), saved
+    again: the same conversation, not a second one. A new conversation is new."""
+    user, session = field
+    page = _open_field(login, user, session)
+    _wait_until(page, "navigator.serviceWorker.controller !== null")
+    page.get_by_role("link", name=re.compile("Nouvel échange")).click()
+    _fill_conversation(page, "Une seule fois.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    assert Encounter.objects.count() == 1
+    page.go_back()
+    expect(page.get_by_label("Note")).to_have_value("Une seule fois.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    _wait_until(page, QUEUE_IS_EMPTY)
+    assert list(Encounter.objects.values_list("note", flat=True)) == ["Une seule fois."]
+    # Back again, another content this time: a new conversation (not a 409).
+    page.go_back()
+    page.get_by_label("Note").fill("Une autre personne.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    _wait_until(page, QUEUE_IS_EMPTY)
+    assert sorted(Encounter.objects.values_list("note", flat=True)) == [
+        "Une autre personne.",
+        "Une seule fois.",
+    ]
