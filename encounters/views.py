@@ -32,7 +32,7 @@ from encounters.forms import EncounterForm, OutcomeForm, TapForm, referral_forms
 from encounters.models import Referral, ReferralOutcome
 from organisations.tenancy import OrgRequest, get_for_org, member_required
 from outreach.models import OutreachSession
-from outreach.selectors import get_session_for_member
+from outreach.selectors import get_session_for_member, my_sessions_today
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -90,6 +90,13 @@ def _field_context(request: OrgRequest, session: OutreachSession) -> dict[str, A
     }
 
 
+def _move_targets(request: OrgRequest) -> list[OutreachSession]:
+    """Where an item refused because its session is gone (404) or cancelled (410) may be
+    sent instead: the member's sessions of the day that take entries."""
+    today = my_sessions_today(organisation=request.organisation, user=request.user)["today"]
+    return [s for s in today if not s.is_cancelled]
+
+
 @require_GET
 @member_required()
 def field_mode(request: OrgRequest, pk: int) -> HttpResponse:
@@ -97,6 +104,7 @@ def field_mode(request: OrgRequest, pk: int) -> HttpResponse:
     context = _field_context(request, session)
     if not request.htmx:
         context["encounters"] = selectors.session_encounters(session=session)
+        context["move_targets"] = _move_targets(request)
     return render_page(request, "encounters/field.html", context, partial="counters")
 
 
@@ -376,7 +384,9 @@ def offline_queue(request: OrgRequest) -> HttpResponse:
     """What waits on this phone and what the server refused ("À revoir"). The list
     itself lives in the phone (js/field.js fills it from the queue); the page is kept
     by the service worker so that it opens without signal."""
-    return render(request, "encounters/offline_queue.html", {})
+    return render(
+        request, "encounters/offline_queue.html", {"move_targets": _move_targets(request)}
+    )
 
 
 @login_not_required

@@ -303,6 +303,9 @@
 
   // --- What waits on the phone: the list on the field page and in "À revoir" -------
   const list = document.getElementById("queue-list");
+  // The item whose destination is being chosen, "Send to another action" (the list is
+  // drawn again on every word from the service worker: the choice stays open).
+  let choosing = null;
 
   function label(item) {
     const d = list.dataset;
@@ -372,8 +375,12 @@
           } else if (item.status !== 409) {
             actions.append(button(list.dataset.retry, "retry", item.id));
           }
+          if (item.status === 404 || item.status === 410) {
+            actions.append(button(list.dataset.move, "move", item.id));
+          }
           actions.append(button(list.dataset.discard, "discard", item.id));
           li.append(" ", actions);
+          if (choosing && choosing.id === item.id) chooseTarget(li, item);
         }
         return li;
       }),
@@ -395,10 +402,61 @@
       item.state = STATE.PENDING;
       await Q.put(item);
       replay(true);
+    } else if (b.dataset.action === "move") {
+      choosing = { id: item.id, to: "" };
+      return showList();
+    } else if (b.dataset.action === "send-to") {
+      const to = Number(choosing && choosing.id === item.id ? choosing.to : 0);
+      choosing = null;
+      if (!to) return showList();
+      await Q.put(movedTo(item, to));
+      replay(true);
     }
     await refresh();
     post({ type: "changed" });
   });
+
+  // --- "Send to another action": an item whose session was replaced or cancelled ---
+  // The same tap, undo or note, sent to one of the member's actions of the day (or to
+  // an action started now, which then is one of them). Same client UUID: still one.
+  function movedTo(item, session) {
+    const from = `/sessions/${Q.describe(item.url).session}/`;
+    const to = `/sessions/${session}/`;
+    const body = new URLSearchParams(item.body);
+    if (body.has("queued_redirect")) body.set("queued_redirect", Q.fieldPath(session));
+    const moved = { ...item, url: item.url.replace(from, to), body: body.toString() };
+    Object.assign(moved, { state: STATE.PENDING, attempts: 0, sending: 0 });
+    for (const key of ["status", "reason", "html"]) delete moved[key];
+    return moved;
+  }
+
+  function chooseTarget(li, item) {
+    const d = list.dataset;
+    const from = item.session;
+    const options = [...(document.getElementById("move-targets")?.content.children || [])]
+      .filter((option) => Number(option.value) !== from)
+      .map((option) => option.cloneNode(true));
+    const box = document.createElement("span");
+    box.className = "move-to";
+    if (options.length) {
+      const label = document.createElement("label");
+      const select = document.createElement("select");
+      select.name = "move-to";
+      select.append(...options);
+      if (choosing.to) select.value = choosing.to;
+      choosing.to = select.value;
+      select.addEventListener("change", () => (choosing.to = select.value));
+      label.append(d.moveTo, " ", select);
+      box.append(label, " ", button(d.moveSend, "send-to", item.id), " ");
+    }
+    const start = document.createElement("a");
+    start.className = "button small";
+    start.href = d.startNowUrl;
+    start.textContent = `▶ ${d.startNow}`;
+    box.append(start);
+    li.querySelector(".actions").replaceChildren(box);
+    if (!box.contains(document.activeElement)) (box.querySelector("select") || start).focus();
+  }
 
   // --- The conversation form ----------------------------------------------------
   const form = document.querySelector("form[data-offline-form]");

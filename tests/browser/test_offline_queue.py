@@ -351,3 +351,58 @@ def test_a_note_sent_on_to_the_form_by_a_login_elsewhere_is_kept(login, org, vol
     page.reload()
     _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
     assert list(Encounter.objects.values_list("note", flat=True)) == ["Renvoyé au formulaire."]
+
+
+def test_an_item_of_a_replaced_or_cancelled_action_is_sent_to_another(login, org, volunteer):
+    """A tap kept offline for an action the coordinator replaced (404), a conversation
+    for one cancelled (410): "À revoir" offers to send them to another action of the
+    day (or to start one now); sent there, each is saved once, where it was sent."""
+    replaced = _session_now(org, volunteer)
+    cancelled = _session_now(org, volunteer)
+    other = _session_now(org, volunteer)
+    page = _open_field(login, volunteer, replaced)
+    page.goto("/today/")
+    _ready(page, f"/sessions/{replaced.pk}/field/", f"/sessions/{cancelled.pk}/field/")
+    page.context.set_offline(True)
+    page.goto(f"/sessions/{replaced.pk}/field/")
+    _tap(page)
+    expect(page.locator("[data-count=contact]")).to_have_text("1")
+    page.goto(f"/sessions/{cancelled.pk}/encounters/new/")
+    _fill_conversation(page, "Partie ailleurs.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.locator("#queue-status")).to_have_text("2 en attente")
+    OutreachSession.objects.filter(pk=replaced.pk).delete()
+    OutreachSession.objects.filter(pk=cancelled.pk).update(
+        status="cancelled", cancel_reason="Pluie"
+    )
+    page.context.set_offline(False)
+    status = page.locator("#queue-status")
+    expect(status).to_have_text("2 à revoir", timeout=30_000)
+    page.goto("/offline/")
+    items = page.locator("#queue-list li[data-state=review]")
+    expect(items).to_have_count(2)
+    for n in (2, 1):
+        item = items.first
+        item.get_by_role("button", name="Envoyer vers une autre action").click()
+        choice = item.get_by_label("L’envoyer vers")
+        expect(choice).to_be_visible()
+        # The cancelled action is not offered; the action of the day and "start now" are.
+        assert str(cancelled.pk) not in choice.locator("option").evaluate_all(
+            "(options) => options.map((o) => o.value)"
+        )
+        expect(item.get_by_role("link", name=re.compile("Démarrer une action"))).to_be_visible()
+        if n == 2:
+            page.screenshot(path="/tmp/field/move-to-another-action.png")
+            page.set_viewport_size({"width": 195, "height": 844})
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path="/tmp/field/move-to-another-action-195.png", full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+        choice.select_option(str(other.pk))
+        item.get_by_role("button", name="Envoyer", exact=True).click()
+        expect(items).to_have_count(n - 1, timeout=30_000)
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    assert ContactTap.objects.filter(session=other).count() == 1
+    assert list(Encounter.objects.values_list("session_id", "note")) == [
+        (other.pk, "Partie ailleurs.")
+    ]
+    assert OutreachSession.objects.get(pk=other.pk).brief_contacts == 1
