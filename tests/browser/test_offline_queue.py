@@ -362,7 +362,7 @@ def test_an_item_of_a_replaced_or_cancelled_action_is_sent_to_another(login, org
     other = _session_now(org, volunteer)
     page = _open_field(login, volunteer, replaced)
     page.goto("/today/")
-    _ready(page, f"/sessions/{replaced.pk}/field/", f"/sessions/{cancelled.pk}/field/")
+    _ready(page, f"/sessions/{replaced.pk}/field/", f"/sessions/{cancelled.pk}/encounters/new/")
     page.context.set_offline(True)
     page.goto(f"/sessions/{replaced.pk}/field/")
     _tap(page)
