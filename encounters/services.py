@@ -191,7 +191,8 @@ def contact_tap_undo(
     client_uuid: uuid.UUID | None = None,
 ) -> ContactTap | None:
     """Take back a member's tap: the one with ``client_uuid`` (idempotent: undoing it
-    twice does nothing the second time) or, without it, their last one."""
+    twice does nothing the second time) or, without it, their last one. A UUID that is
+    a tap of another session or member raises EntryRefused("conflict")."""
     with transaction.atomic():
         taps = ContactTap.objects.select_for_update().filter(
             organisation=organisation, session=session, author=author
@@ -200,6 +201,20 @@ def contact_tap_undo(
             taps = taps.filter(client_uuid=client_uuid)
         tap = taps.order_by("-created_at", "-pk").first()
         if tap is None:
+            if (
+                client_uuid is not None
+                and ContactTap.objects.filter(
+                    organisation=organisation, client_uuid=client_uuid
+                ).exists()
+            ):
+                # This UUID is another member's tap, or one of another session.
+                raise EntryRefused(
+                    "conflict",
+                    _(
+                        "This tap was counted in another session or by another member: "
+                        "it has not been taken back."
+                    ),
+                )
             return None
         tap.delete()
         total = _TOTALS[TapKind(tap.kind)]
@@ -230,28 +245,59 @@ def encounter_for_client_uuid(
     return Encounter.objects.filter(organisation=organisation, client_uuid=client_uuid).first()
 
 
-# What a replayed note must repeat to be "the same note" (the phone sends it again
-# unchanged; a different content under the same UUID is a bug or a tampered queue).
-_SAME_NOTE_FIELDS = ("kind", "age_band", "gender", "first_time", "duration_band", "language")
+def _content(
+    fields: dict[str, Any],
+    topics: Any,
+    signals: Any,
+    referrals: Any,
+) -> tuple:
+    """A note's content, comparable: its answers, topics, signals and referrals (without
+    a referral's outcome, which is followed up after the note)."""
+    return (
+        tuple(sorted((name, str(value or "").strip()) for name, value in fields.items())),
+        frozenset(topics),
+        frozenset(signals),
+        frozenset(referrals),
+    )
 
 
 def encounter_replay_check(
-    *, encounter: Encounter, session: OutreachSession, posted: dict[str, Any]
+    *,
+    encounter: Encounter,
+    session: OutreachSession,
+    author: AbstractBaseUser,
+    data: EncounterData | None,
 ) -> None:
-    """Raise EntryRefused("conflict") unless ``posted`` (the raw form data) is the note
-    already saved as ``encounter``: same session, same answers, same note."""
-    same = encounter.session_id == session.pk
-    for name in _SAME_NOTE_FIELDS:
-        value = getattr(encounter, name)
-        if name in posted and str(posted[name]) != str(value):
-            same = False
-    if "note" in posted and posted["note"].strip() != encounter.note.strip():
-        same = False
-    if "topics" in posted:
-        saved = set(encounter.topics.values_list("topic", flat=True))
-        if set(posted["topics"]) != saved:
-            same = False
-    if not same:
+    """Raise EntryRefused("conflict") unless ``data`` (the posted form, validated; None
+    when it is not a valid note) is the note already saved as ``encounter``: same
+    session, same author, same answers, topics, signals and referrals.
+
+    The phone sends a note again unchanged (a retry, a replay, a double tap): anything
+    else under the same UUID (another content, a part missing, a forged post) keeps the
+    first note and is refused."""
+    if data is None or encounter.session_id != session.pk or encounter.author_id != author.pk:
+        raise _conflict()
+    saved = _content(
+        {name: getattr(encounter, name) for name in data.fields},
+        encounter.topics.values_list("topic", flat=True),
+        encounter.signals.values_list("right_id", "reason"),
+        encounter.referrals.values_list("partner_id", "partner_kind", "right_id", "topic"),
+    )
+    posted = _content(
+        data.fields,
+        data.topics,
+        ((s["right"].pk, s["reason"]) for s in data.signals),
+        (
+            (
+                r["partner"].pk if r.get("partner") else None,
+                r["partner"].kind if r.get("partner") else r.get("partner_kind") or "",
+                r["right"].pk if r.get("right") else None,
+                r.get("topic") or "",
+            )
+            for r in data.referrals
+        ),
+    )
+    if posted != saved:
         raise _conflict()
 
 

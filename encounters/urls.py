@@ -7,6 +7,7 @@ from encounters import views
 urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline_queue, name="offline_queue"),
+    path("offline/token/", views.offline_token, name="offline_token"),
     path("sessions/<int:pk>/field/", views.field_mode, name="field_mode"),
     path("sessions/<int:pk>/field/tap/", views.tap, name="field_tap"),
     path("sessions/<int:pk>/field/undo/", views.tap_undo, name="field_tap_undo"),

@@ -17,7 +17,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,7 @@ from encounters.forms import EncounterForm, OutcomeForm, TapForm, referral_forms
 from encounters.models import Referral, ReferralOutcome
 from organisations.tenancy import OrgRequest, get_for_org, member_required
 from outreach.models import OutreachSession
-from outreach.selectors import get_session_for_member
+from outreach.selectors import get_session_for_member, my_sessions_today
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -61,20 +62,20 @@ def _refused(request: OrgRequest, refused: services.EntryRefused, session) -> Ht
     response = render(
         request,
         "encounters/entry_refused.html",
-        {"session": session, "reason": refused.message},
+        {"session": session, "reason": refused.message, "code": refused.code},
         status=_REFUSAL_STATUS[refused.code],
     )
     response["X-Terrain-Reason"] = quote(refused.message)
     return response
 
 
-def _entry_refusal(request: OrgRequest, session: OutreachSession) -> str:
-    """Why nothing can be logged in ``session`` now, or ""."""
+def _entry_refusal(request: OrgRequest, session: OutreachSession) -> services.EntryRefused | None:
+    """Why nothing can be logged in ``session`` now (its code and message), or None."""
     try:
         services.entry_check(session=session, membership=request.membership)
     except services.EntryRefused as refused:
-        return refused.message
-    return ""
+        return refused
+    return None
 
 
 # --- The field page and its counters --------------------------------------------
@@ -89,6 +90,13 @@ def _field_context(request: OrgRequest, session: OutreachSession) -> dict[str, A
     }
 
 
+def _move_targets(request: OrgRequest) -> list[OutreachSession]:
+    """Where an item refused because its session is gone (404) or cancelled (410) may be
+    sent instead: the member's sessions of the day that take entries."""
+    today = my_sessions_today(organisation=request.organisation, user=request.user)["today"]
+    return [s for s in today if not s.is_cancelled]
+
+
 @require_GET
 @member_required()
 def field_mode(request: OrgRequest, pk: int) -> HttpResponse:
@@ -96,6 +104,7 @@ def field_mode(request: OrgRequest, pk: int) -> HttpResponse:
     context = _field_context(request, session)
     if not request.htmx:
         context["encounters"] = selectors.session_encounters(session=session)
+        context["move_targets"] = _move_targets(request)
     return render_page(request, "encounters/field.html", context, partial="counters")
 
 
@@ -131,12 +140,15 @@ def tap(request: OrgRequest, pk: int) -> HttpResponse:
 @member_required()
 def tap_undo(request: OrgRequest, pk: int) -> HttpResponse:
     session = get_session_for_member(request, pk)
-    undone = services.contact_tap_undo(
-        organisation=request.organisation,
-        session=session,
-        author=request.user,
-        client_uuid=_uuid(request.POST.get("tap")),
-    )
+    try:
+        undone = services.contact_tap_undo(
+            organisation=request.organisation,
+            session=session,
+            author=request.user,
+            client_uuid=_uuid(request.POST.get("tap")),
+        )
+    except services.EntryRefused as refused:
+        return _refused(request, refused, session)
     if not request.htmx and undone is not None:
         messages.success(request, _("The last tap has been taken back."))
     return _counters_response(request, session)
@@ -212,10 +224,17 @@ def encounter_create(request: OrgRequest, pk: int) -> HttpResponse:
         if saved:
             # A double tap or a replay: it is saved already, say so and move on; the same
             # UUID with another content keeps the first one and says so (409).
-            posted = {k: request.POST.get(k) for k in request.POST}
-            posted["topics"] = request.POST.getlist("topics")
+            form = EncounterForm(request.POST, return_cards=org.return_cards_enabled)
+            signals = signal_formset(request.POST, organisation=org)
+            referrals = referral_formset(request.POST, organisation=org)
+            valid = form.is_valid() and signals.is_valid() and referrals.is_valid()
             try:
-                services.encounter_replay_check(encounter=saved, session=session, posted=posted)
+                services.encounter_replay_check(
+                    encounter=saved,
+                    session=session,
+                    author=request.user,
+                    data=_data(form, signals, referrals) if valid else None,
+                )
             except services.EntryRefused as refused:
                 return _refused(request, refused, session)
             messages.info(request, _("This conversation was already saved."))
@@ -365,4 +384,21 @@ def offline_queue(request: OrgRequest) -> HttpResponse:
     """What waits on this phone and what the server refused ("À revoir"). The list
     itself lives in the phone (js/field.js fills it from the queue); the page is kept
     by the service worker so that it opens without signal."""
-    return render(request, "encounters/offline_queue.html", {})
+    return render(
+        request, "encounters/offline_queue.html", {"move_targets": _move_targets(request)}
+    )
+
+
+@login_not_required
+@require_GET
+def offline_token(request: OrgRequest) -> HttpResponse:
+    """Who is logged in on this phone now, and the CSRF token of that login: what the
+    service worker sends the queue with. Taken from the server at each replay, never
+    from a page, which may be older than the last login (a page kept for no signal,
+    shown when the server is slow; a tab left open)."""
+    user = request.user
+    response = JsonResponse(
+        {"user": str(user.pk) if user.is_authenticated else "", "csrf": get_token(request)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -307,6 +308,48 @@ def planning_clashes(
     )
     clashes = []
     for session in overlapping:
+        names = [m.first_name or m.email for m in session.members.all() if m.pk in member_ids]
+        same_place = place_id is not None and session.place_id == place_id
+        if names or same_place:
+            clashes.append(PlanningClash(session, names, same_place))
+    return clashes
+
+
+def series_clashes(
+    *,
+    organisation: Organisation,
+    occurrences: list[tuple[datetime, datetime]],
+    place_id: int | None,
+    member_ids: set[int],
+) -> list[PlanningClash]:
+    """What the occurrences of a series being planned would clash with: each session
+    already planned once, in order (the same place, or members already in it then).
+
+    One query over the series' whole span, narrowed to the place and the members; which
+    session overlaps an occurrence is then found by bisection (occurrences are sorted
+    and do not overlap one another)."""
+    if not occurrences or (place_id is None and not member_ids):
+        return []
+    first, last = occurrences[0][0], occurrences[-1][1]
+    related = Q(members__in=member_ids) if member_ids else Q(pk__in=[])
+    if place_id is not None:
+        related |= Q(place_id=place_id)
+    candidates = (
+        OutreachSession.objects.filter(
+            related, organisation=organisation, starts_at__lt=last, ends_at__gt=first
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .distinct()
+        .select_related("place")
+        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("first_name")))
+        .order_by("starts_at")
+    )
+    starts = [start for start, _end in occurrences]
+    clashes = []
+    for session in candidates:
+        i = bisect_left(starts, session.ends_at)  # occurrences starting before its end
+        if i == 0 or occurrences[i - 1][1] <= session.starts_at:
+            continue
         names = [m.first_name or m.email for m in session.members.all() if m.pk in member_ids]
         same_place = place_id is not None and session.place_id == place_id
         if names or same_place:

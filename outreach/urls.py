@@ -36,6 +36,7 @@ urlpatterns = [
     path("sessions/check/", views.session_check, name="session_check"),
     path("sessions/start/", views.session_start_now, name="session_start_now"),
     path("sessions/series/new/", views.series_create, name="series_create"),
+    path("sessions/series/check/", views.series_check, name="series_check"),
     path("sessions/series/<int:pk>/", views.series_detail, name="series_detail"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),

@@ -251,6 +251,44 @@ def session_check(request: OrgRequest) -> HttpResponse:
 
 
 @require_GET
+@member_required(PLANNERS)
+def series_check(request: OrgRequest) -> HttpResponse:
+    """The warnings of the series form, as it changes (htmx): which sessions already
+    planned its occurrences would clash with, each listed once, before anything is
+    saved. Incomplete or impossible values: no warning (the form says what is wrong)."""
+    get = request.GET
+    first, last = _date_or_none(get.get("first_date")), _date_or_none(get.get("last_date"))
+    weekdays = sorted({int(v) for v in get.getlist("weekdays") if v in "0123456"})
+    try:
+        start = time.fromisoformat(get.get("start_time", ""))
+        end = time.fromisoformat(get.get("end_time", ""))
+    except ValueError:
+        start = end = None
+    clashes: list = []
+    if (
+        first
+        and last
+        and start
+        and end
+        and end > start
+        and weekdays
+        and 0 <= (last - first).days <= services.SERIES_MAX_DAYS
+    ):
+        place = get.get("place", "")
+        clashes = selectors.series_clashes(
+            organisation=request.organisation,
+            occurrences=services.series_occurrences(
+                weekdays=weekdays, start_time=start, end_time=end, first_date=first, last_date=last
+            ),
+            place_id=int(place) if place.isdigit() else None,
+            member_ids={
+                int(v) for v in [*get.getlist("members"), get.get("lead", "")] if v.isdigit()
+            },
+        )
+    return render(request, "outreach/_planning_check.html", {"clashes": clashes, "series": True})
+
+
+@require_GET
 @member_required()
 def series_detail(request: OrgRequest, pk: int) -> HttpResponse:
     series = get_for_org(SessionSeries.objects.select_related("territory", "place"), request, pk=pk)
@@ -328,7 +366,7 @@ def series_create(request: OrgRequest) -> HttpResponse:
             url = reverse("agenda") + f"?view=month&date={series.first_date.isoformat()}"
             return redirect(url)
     context = {"title": _("Plan a recurring series"), "cancel_url": reverse("agenda")}
-    return render_form(request, "form_page.html", context, form=form)
+    return render_form(request, "outreach/series_form.html", context, form=form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,14 +31,6 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"] || "";
-    } catch {
-      return "";
-    }
-  }
-
   const fill = (text, n) => (text || "").replace("{n}", n);
   const mine = (items) => items.filter((item) => item.user === String(user));
   const waiting = (item) => item.state === STATE.PENDING || item.state === STATE.LOGIN;
@@ -80,7 +72,7 @@
   function post(message) {
     if (!sw) return;
     sw.ready.then((registration) =>
-      registration.active?.postMessage({ user, csrf: csrfToken(), ...message }),
+      registration.active?.postMessage({ user, ...message }),
     );
   }
 
@@ -174,7 +166,14 @@
     const box = counters();
     if (!box) return null;
     const read = (kind) => Number(box.querySelector(`[data-count="${kind}"]`)?.dataset.server);
-    const counts = { at: Number(box.dataset.at || 0), contact: read("contact"), refusal: read("refusal") };
+    const own = (kind) => Number(box.querySelector(`[data-mine-count="${kind}"]`)?.dataset.server || 0);
+    const counts = {
+      at: Number(box.dataset.at || 0),
+      contact: read("contact"),
+      refusal: read("refusal"),
+      mineContact: own("contact"),
+      mineRefusal: own("refusal"),
+    };
     try {
       const kept = JSON.parse(localStorage.getItem(snapshotKey()) || "null");
       if (kept && kept.at > counts.at) return kept;
@@ -205,8 +204,25 @@
       const taps = queued.filter((i) => i.kind === "tap" && i.tapKind === kind).length;
       const undos = queued.filter((i) => i.kind === "undo" && i.tapKind === kind).length;
       el.textContent = Math.max(0, (base[kind] || 0) + taps - undos);
+      // "You: N": the member's own figures, with their taps still on the phone.
+      const mineEl = box.querySelector(`[data-mine-count="${kind}"]`);
+      const key = kind === "contact" ? "mineContact" : "mineRefusal";
+      if (mineEl) mineEl.textContent = counted(mineEl, Math.max(0, (base[key] || 0) + taps - undos));
+    }
+    const pending = box.querySelector("[data-mine-pending]");
+    if (pending) {
+      const n = queued.filter((i) => i.kind === "tap").length;
+      pending.hidden = n === 0;
+      pending.textContent = n ? fill(pending.dataset.text, n) : "";
     }
     setUndo();
+  }
+
+  // "3 contacts" in the page's language, from its singular and plural forms.
+  function counted(el, n) {
+    const rule = new Intl.PluralRules(document.documentElement.lang || "fr").select(n);
+    const form = rule === "one" ? el.dataset.one : el.dataset.other;
+    return (form || String(n)).replace(/\d+/, String(n));
   }
 
   function undoInput() {
@@ -287,6 +303,9 @@
 
   // --- What waits on the phone: the list on the field page and in "À revoir" -------
   const list = document.getElementById("queue-list");
+  // The item whose destination is being chosen, "Send to another action" (the list is
+  // drawn again on every word from the service worker: the choice stays open).
+  let choosing = null;
 
   function label(item) {
     const d = list.dataset;
@@ -356,8 +375,12 @@
           } else if (item.status !== 409) {
             actions.append(button(list.dataset.retry, "retry", item.id));
           }
+          if (item.status === 404 || item.status === 410) {
+            actions.append(button(list.dataset.move, "move", item.id));
+          }
           actions.append(button(list.dataset.discard, "discard", item.id));
           li.append(" ", actions);
+          if (choosing && choosing.id === item.id) chooseTarget(li, item);
         }
         return li;
       }),
@@ -379,10 +402,61 @@
       item.state = STATE.PENDING;
       await Q.put(item);
       replay(true);
+    } else if (b.dataset.action === "move") {
+      choosing = { id: item.id, to: "" };
+      return showList();
+    } else if (b.dataset.action === "send-to") {
+      const to = Number(choosing && choosing.id === item.id ? choosing.to : 0);
+      choosing = null;
+      if (!to) return showList();
+      await Q.put(movedTo(item, to));
+      replay(true);
     }
     await refresh();
     post({ type: "changed" });
   });
+
+  // --- "Send to another action": an item whose session was replaced or cancelled ---
+  // The same tap, undo or note, sent to one of the member's actions of the day (or to
+  // an action started now, which then is one of them). Same client UUID: still one.
+  function movedTo(item, session) {
+    const from = `/sessions/${Q.describe(item.url).session}/`;
+    const to = `/sessions/${session}/`;
+    const body = new URLSearchParams(item.body);
+    if (body.has("queued_redirect")) body.set("queued_redirect", Q.fieldPath(session));
+    const moved = { ...item, url: item.url.replace(from, to), body: body.toString() };
+    Object.assign(moved, { state: STATE.PENDING, attempts: 0, sending: 0 });
+    for (const key of ["status", "reason", "html"]) delete moved[key];
+    return moved;
+  }
+
+  function chooseTarget(li, item) {
+    const d = list.dataset;
+    const from = item.session;
+    const options = [...(document.getElementById("move-targets")?.content.children || [])]
+      .filter((option) => Number(option.value) !== from)
+      .map((option) => option.cloneNode(true));
+    const box = document.createElement("span");
+    box.className = "move-to";
+    if (options.length) {
+      const label = document.createElement("label");
+      const select = document.createElement("select");
+      select.name = "move-to";
+      select.append(...options);
+      if (choosing.to) select.value = choosing.to;
+      choosing.to = select.value;
+      select.addEventListener("change", () => (choosing.to = select.value));
+      label.append(d.moveTo, " ", select);
+      box.append(label, " ", button(d.moveSend, "send-to", item.id), " ");
+    }
+    const start = document.createElement("a");
+    start.className = "button small";
+    start.href = d.startNowUrl;
+    start.textContent = `▶ ${d.startNow}`;
+    box.append(start);
+    li.querySelector(".actions").replaceChildren(box);
+    if (!box.contains(document.activeElement)) (box.querySelector("select") || start).focus();
+  }
 
   // --- The conversation form ----------------------------------------------------
   const form = document.querySelector("form[data-offline-form]");
@@ -391,7 +465,28 @@
     // A page kept offline is shown again and again: each showing is a new note. A form
     // that came back with errors keeps its key, so that a retry is still the same note.
     if (key && !form.querySelector(".form-errors")) key.value = newUuid();
+    // What the note says, without what the phone adds (its key, its time, the token).
+    const content = () => {
+      const data = new URLSearchParams(new FormData(form));
+      for (const name of ["client_uuid", "occurred_at", "csrfmiddlewaretoken"]) data.delete(name);
+      return data.toString();
+    };
     form.addEventListener("submit", () => {
+      // Back to this form after saving it, the browser gives back what was filled in but
+      // the page makes a new key: the same note saved again would be a second one. This
+      // page's history entry keeps the key it was sent with and its content; the same
+      // content sent again from here goes with the same key (the server says "already
+      // saved"), another content is another note.
+      const sent = history.state && history.state.terrainNote;
+      if (key && sent && sent.content === content()) key.value = sent.uuid;
+      else if (key) {
+        // Another content (on a page the browser kept whole, the key is the old one).
+        if (sent && key.value === sent.uuid) key.value = newUuid();
+        history.replaceState(
+          { ...(history.state || {}), terrainNote: { uuid: key.value, content: content() } },
+          "",
+        );
+      }
       const when = form.querySelector("input[name=occurred_at]");
       if (when && !when.value) when.value = new Date().toISOString();
     });

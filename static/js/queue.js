@@ -26,6 +26,8 @@
   const ROUTES = Object.freeze({
     // Pages kept for when there is no signal (network first, then the kept copy).
     fieldPage: /^\/sessions\/(\d+)\/(field|encounters\/new)\/$/,
+    // Where a post that was taken sends on to, when it is redirected (the field page).
+    savedPage: /^\/sessions\/(\d+)\/field\/$/,
     shellPage: /^\/(today\/|offline\/)?$/,
     // Posts that are queued when they cannot reach the server.
     queueable: /^\/sessions\/(\d+)\/field\/(tap|undo)\/$|^\/sessions\/(\d+)\/encounters\/new\/$/,
@@ -43,6 +45,9 @@
   function formPath(session) {
     return `/sessions/${session}/encounters/new/`;
   }
+
+  // Who is logged in now and the CSRF token of that login (the service worker asks).
+  const TOKEN_PATH = "/offline/token/";
 
   function reviewPath(id) {
     return `/offline/${id}/`;
@@ -182,6 +187,7 @@
     fieldPath,
     formPath,
     reviewPath,
+    TOKEN_PATH,
     describe,
     all,
     itemsOf,

@@ -144,15 +144,39 @@ async function reviewItem(id) {
   return new Response(item.html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-// --- The member this phone works for, and their latest CSRF token ----------------
+// --- The member this phone works for, and the CSRF token of their login -----------
 // Kept in the queue's database: the browser may stop the worker between two events.
+// The token is asked of the server at each replay (Q.TOKEN_PATH), never taken from a
+// page: a page may be older than the last login (a kept copy shown while the server is
+// slow, a tab left open), and the last page to speak used to win. Its stale token was
+// then refused (403) again and again after a new login (issue 11, the N=1000 stall).
 
 async function currentUser() {
   return String((await Q.getMeta("user")) || "");
 }
 
-async function latestCsrf() {
-  return (await Q.getMeta("csrf")) || "";
+class NoSignal extends Error {}
+
+// {user, csrf} of the login the browser holds now; user "" when nobody is logged in.
+async function whoIsLoggedIn() {
+  let response;
+  try {
+    response = await fetch(Q.TOKEN_PATH, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { "X-Terrain-Replay": "1" },
+    });
+  } catch {
+    throw new NoSignal();
+  }
+  if (response.status >= 500) throw new NoSignal();
+  if (!response.ok || response.redirected) return { user: "", csrf: "" };
+  try {
+    const who = await response.json();
+    return { user: String(who.user || ""), csrf: String(who.csrf || "") };
+  } catch {
+    return { user: "", csrf: "" };
+  }
 }
 
 // --- What the server said --------------------------------------------------------
@@ -165,6 +189,11 @@ function verdict(response, sentTo) {
   // Sent to the login page while a login happened elsewhere: the login page then sent
   // it on to the address posted to, as a GET, which only takes posts. Send it again.
   if (response.status === 405 && response.redirected) return "login";
+  // A post that was taken answers on its own (htmx) or sends on to the field page.
+  // Redirected anywhere else, it was not taken: sent to the login page as the volunteer
+  // was logging in elsewhere, the login page (logged in by then) sent it on to "next",
+  // the conversation form, as a GET that answers 200 (issue 11: a note lost so).
+  if (response.ok && response.redirected && !ROUTES.savedPage.test(landed)) return "login";
   if (response.ok) return "ok";
   if (FINAL.has(response.status)) return "review";
   return "retry"; // 5xx, or anything else: the server may say yes later.
@@ -202,6 +231,9 @@ function queuedAnswer(request, item, id) {
   });
 }
 
+// Whose item it is: the member of the page that posted it (its forms carry
+// queued_user), not whoever last spoke to the service worker (another tab may be on
+// the login page, logged out: an item kept for "nobody" was never sent, nor shown).
 function itemFrom(request, body, user) {
   const params = new URLSearchParams(body);
   return {
@@ -209,7 +241,7 @@ function itemFrom(request, body, user) {
     body,
     htmx: Boolean(request.headers.get("HX-Request")),
     uuid: params.get("client_uuid") || null,
-    user,
+    user: params.get("queued_user") || user,
   };
 }
 
@@ -239,8 +271,8 @@ async function asPage(response) {
 
 async function sendOrQueue(request) {
   const body = await request.clone().text();
-  const user = await currentUser();
-  const item = itemFrom(request, body, user);
+  const item = itemFrom(request, body, await currentUser());
+  const user = item.user;
   // A note sent again with its client UUID (corrected after a refusal, or saved twice
   // without signal) replaces its queued copy.
   if (item.uuid) await Q.removeUuid(item.uuid);
@@ -309,7 +341,7 @@ async function send(item, csrf) {
   const body = new URLSearchParams(item.body);
   const headers = { "Content-Type": "application/x-www-form-urlencoded" };
   if (csrf) {
-    // A token from before a new login would be refused: use the latest page's one.
+    // The token of the login the browser holds now (the posted one may be older).
     body.delete("csrfmiddlewaretoken");
     headers["X-CSRFToken"] = csrf;
   }
@@ -325,20 +357,45 @@ async function send(item, csrf) {
 }
 
 async function doReplay() {
-  const user = await currentUser();
-  const csrf = await latestCsrf();
   let sent = 0;
   let needsLogin = false;
   let retry = false;
+  let who;
+  try {
+    who = await whoIsLoggedIn();
+  } catch {
+    scheduleRetry();
+    await notify();
+    return;
+  }
+  const user = who.user || (await currentUser());
+  if (who.user) await Q.setMeta("user", who.user);
+  let refreshed = false;
   for (const item of await Q.itemsOf(user)) {
     if (item.state === STATE.REVIEW) continue;
+    if (!who.user) {
+      // Nobody is logged in: everything of this member waits for their login.
+      await Q.update(item.id, { state: STATE.LOGIN });
+      needsLogin = true;
+      continue;
+    }
     // Taken back (undo) or discarded meanwhile? Else say it is on its way: an undo on
     // the page then goes to the server after it instead of dropping it.
     if (!(await Q.get(item.id))) continue;
     await Q.update(item.id, { sending: Date.now() });
     let response;
     try {
-      response = await send(item, csrf);
+      response = await send(item, who.csrf);
+      if (response.status === 403 && !refreshed) {
+        // The login changed since this replay began (or a token was refused): ask
+        // again, once, and send again if the same member is still logged in.
+        refreshed = true;
+        const now = await whoIsLoggedIn();
+        if (now.user === who.user) {
+          who = now;
+          response = await send(item, who.csrf);
+        }
+      }
     } catch {
       await Q.update(item.id, { sending: 0 });
       retry = true;
@@ -400,7 +457,6 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   const work = (async () => {
     if (data.user !== undefined) await Q.setMeta("user", String(data.user || ""));
-    if (data.csrf) await Q.setMeta("csrf", data.csrf);
     if (data.type === "replay") {
       if (data.force && retryTimer) {
         clearTimeout(retryTimer);

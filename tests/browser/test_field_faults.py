@@ -60,8 +60,7 @@ FAULTS = {
 FAULTS = json.loads(os.environ.get("FIELD_FAULTS_WEIGHTS", "null")) or FAULTS
 POSTS = re.compile(r"/sessions/\d+/(field/(tap|undo)|encounters/new)/$")
 ASK_REPLAY = """() => navigator.serviceWorker.controller.postMessage({type: "replay", force: true,
-  user: document.body.dataset.user,
-  csrf: JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]})"""
+  user: document.body.dataset.user})"""
 
 NOTE_FORM = {
     "kind": "conversation",
@@ -89,7 +88,6 @@ POST_FROM_PAGE = """async ([url, body, htmx]) => {
 # or the server asks to log in again, or ``rounds`` replays.
 REPLAY_UNTIL_QUIET = """async (rounds) => {
   const sw = navigator.serviceWorker;
-  const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
   const once = () => new Promise((resolve) => {
     const done = (event) => {
       if ((event.data || {}).type !== "queue") return;
@@ -98,7 +96,7 @@ REPLAY_UNTIL_QUIET = """async (rounds) => {
     };
     sw.addEventListener("message", done);
     sw.controller.postMessage(
-      {type: "replay", force: true, user: document.body.dataset.user, csrf});
+      {type: "replay", force: true, user: document.body.dataset.user});
     setTimeout(resolve, 5000);
   });
   const waiting = (item) => item.state === "pending" || item.state === "login";
@@ -113,17 +111,8 @@ REPLAY_UNTIL_QUIET = """async (rounds) => {
   return {rounds, left};
 }"""
 
-# What a reload gives the page: the current CSRF token (cheaper than a reload). Asked as
-# htmx does, so that the service worker does not answer with its kept copy of the page
-# (on a slow server, after 4 s, with the token of before the new login).
-FRESH_TOKEN = """async () => {
-  const response = await fetch(location.pathname, {headers: {"HX-Request": "true"}});
-  if (new URL(response.url).pathname !== location.pathname) return "login";
-  const token = (await response.text()).match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
-  if (!response.ok || !token) return "again";
-  document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRFToken": token[1]}));
-  return "ok";
-}"""
+# Who the server sees logged in on this phone ("" for nobody).
+WHO = """fetch("/offline/token/", {cache: "no-store"}).then((r) => r.json()).then((w) => w.user)"""
 
 QUEUE_STATES = """TerrainQueue.all().then((items) => items.map((i) => ({
   uuid: i.uuid, state: i.state, status: i.status || null, url: i.url,
@@ -183,6 +172,19 @@ def _log_in_again(page, email: str) -> None:
     assert request.post("/login/", form=form, headers={"Referer": page.url}).ok
 
 
+def _log_in_elsewhere(page, email: str) -> None:
+    """The volunteer logs out and in again in another tab: the session is new and this
+    page's CSRF token is stale (the service worker must not send with it)."""
+    request = page.context.request
+    html = request.get("/offline/").text()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if token:
+        request.post(
+            "/logout/", form={"csrfmiddlewaretoken": token.group(1)}, headers={"Referer": page.url}
+        )
+    _log_in_again(page, email)
+
+
 def test_queue_survives_random_faults(login, org):
     rng = random.Random(SEED)
     user = MembershipFactory(organisation=org, role=Role.VOLUNTEER).user
@@ -220,10 +222,16 @@ def test_queue_survives_random_faults(login, org):
     # 2. Back online, through random faults.
     injected: Counter = Counter()
 
+    calm: list = []  # ["calm", statuses...] while faults are off for three sends
+
     def fault(route):
         request = route.request
         if request.method != "POST":
             return route.continue_()
+        if calm and len(calm) <= 3:  # the first three sends after the stale page
+            response = route.fetch(max_redirects=0)
+            calm.append(response.status)
+            return route.fulfill(response=response)
         what = rng.choices(list(FAULTS), weights=list(FAULTS.values()))[0]
         injected[what] += 1
         if what == "offline":
@@ -249,7 +257,7 @@ def test_queue_survives_random_faults(login, org):
 
     page.context.route(re.compile(r".*" + POSTS.pattern), fault)
     page.context.set_offline(False)
-    rounds = reloads = logins = 0
+    rounds = reloads = logins = elsewhere = 0
     # Fails if nothing moves for two minutes (not a time budget: N may be large).
     progress, stalled_since = N + 1, time.monotonic()
     for turn in itertools.count():
@@ -271,15 +279,32 @@ def test_queue_survives_random_faults(login, org):
         if left < progress:
             progress, stalled_since = left, time.monotonic()
         assert time.monotonic() - stalled_since < 120, f"the queue is stuck at {left} items"
-        if done.get("login"):
-            # Asked to log in again (stale token, expired login): the volunteer does, and
-            # the page gets the current token.
-            while (fresh := page.evaluate(FRESH_TOKEN)) != "ok":
-                if fresh == "login":
-                    _log_in_again(page, user.email)
-                    logins += 1
-                else:
-                    page.wait_for_timeout(100)
+        if done.get("login") or "/login/" in page.url:
+            # Asked to log in again (an expired login): the volunteer does, on the login
+            # page, which sends them back to the field page. The page is not reloaded
+            # otherwise: it keeps the token it was rendered with.
+            if page.evaluate(WHO) == "":
+                _log_in_again(page, user.email)
+                logins += 1
+            if "/login/" in page.url:
+                page.goto(f"/sessions/{ok.pk}/field/")
+        if turn == 1 or rng.random() < 0.2:
+            # Meanwhile the volunteer logs in again in another tab, and this page comes
+            # back on a weak signal: the copy kept before that login, its token stale.
+            # The next three sends meet no fault: none may be refused 403. (The N=1000
+            # stall: the worker sent with the last page's token, refused 403 for ever.)
+            _log_in_elsewhere(page, user.email)
+            elsewhere += 1
+            page.context.set_offline(True)
+            page.reload()
+            page.context.set_offline(False)
+            _wait_until(page, "navigator.serviceWorker.controller !== null")
+            calm.clear()
+            calm.append("calm")
+            page.evaluate(REPLAY_UNTIL_QUIET, 1)
+            refused = [status for status in calm[1:] if status in (401, 403)]
+            calm.clear()
+            assert not refused, "refused for a stale token although logged in"
     page.context.unroute_all()
     elapsed = time.monotonic() - started
 
@@ -324,6 +349,7 @@ def test_queue_survives_random_faults(login, org):
         "replay_rounds": rounds,
         "reloads": reloads,
         "logins_again": logins,
+        "logins_in_another_tab": elsewhere,
         "seconds": round(elapsed, 1),
         "seconds_queueing_offline": round(offline_seconds, 1),
         "saved_taps": saved.count(),

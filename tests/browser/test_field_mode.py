@@ -207,3 +207,69 @@ def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, fie
     ]
     _wait_until(page, QUEUE_IS_EMPTY)
     expect(status).to_be_hidden()
+
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_not_started_yet_offers_to_start_an_action_now(login, org):
+    """Opened before its start, the field page says why nothing can be logged there and
+    offers to start an action now; so does the page of a refused conversation."""
+    user = MembershipFactory(organisation=org, role=Role.VOLUNTEER).user
+    now = timezone.now()
+    tomorrow = OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org, name="Prades"),
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=1, hours=2),
+        members=[user],
+    )
+    page = _open_field(login, user, tomorrow)
+    warning = page.get_by_role("alert")
+    expect(warning).to_contain_text("pas encore commencé")
+    start = warning.get_by_role("link", name="Démarrer une action maintenant")
+    for width in (390, 195):
+        page.set_viewport_size({"width": width, "height": 844})
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), width
+        page.screenshot(path=f"/tmp/field/not-started-{width}.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    start.click()
+    expect(page).to_have_url(re.compile("/sessions/start/"))
+
+    # A conversation posted there anyway (a form kept open since yesterday): refused,
+    # with the same way out.
+    page.goto(f"/sessions/{tomorrow.pk}/encounters/new/")
+    _fill_conversation(page)
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Non enregistré")
+    page.get_by_role("link", name="Démarrer une action maintenant").click()
+    expect(page).to_have_url(re.compile("/sessions/start/"))
+    assert Encounter.objects.count() == 0
+
+
+def test_back_after_saving_then_saving_again_is_one_conversation(login, field):
+    """Back to the form just saved (the browser restores what was filled in), saved
+    again: the same conversation, not a second one. A new conversation is new."""
+    user, session = field
+    page = _open_field(login, user, session)
+    _wait_until(page, "navigator.serviceWorker.controller !== null")
+    page.get_by_role("link", name=re.compile("Nouvel échange")).click()
+    _fill_conversation(page, "Une seule fois.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    assert Encounter.objects.count() == 1
+    page.go_back()
+    expect(page.get_by_label("Note")).to_have_value("Une seule fois.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    _wait_until(page, QUEUE_IS_EMPTY)
+    assert list(Encounter.objects.values_list("note", flat=True)) == ["Une seule fois."]
+    # Back again, another content this time: a new conversation (not a 409).
+    page.go_back()
+    page.get_by_label("Note").fill("Une autre personne.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mode terrain")
+    _wait_until(page, QUEUE_IS_EMPTY)
+    assert sorted(Encounter.objects.values_list("note", flat=True)) == [
+        "Une autre personne.",
+        "Une seule fois.",
+    ]

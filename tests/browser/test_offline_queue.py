@@ -198,7 +198,14 @@ def test_offline_the_field_page_tells_the_truth(login, org, volunteer):
     expect(note).to_have_count(1)
     expect(note).to_contain_text("Échange")
     expect(page.locator("#queue-status")).to_have_text("4 en attente")
+    # "You: N" agrees with the counters: the taps on the phone are in it, and said so.
+    mine = page.locator("[data-mine]")
+    expect(mine).to_have_text("Vous : 5 contacts, 1 refus, dont 3 en attente sur ce téléphone")
     page.screenshot(path="/tmp/field/offline-field-page.png")
+    page.set_viewport_size({"width": 195, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path="/tmp/field/offline-field-page-195.png")
+    page.set_viewport_size({"width": 390, "height": 844})
 
     page.context.set_offline(False)
     expect(page.locator("#queued-note")).to_be_hidden(timeout=30_000)
@@ -206,6 +213,7 @@ def test_offline_the_field_page_tells_the_truth(login, org, volunteer):
     expect(page.locator("#queue-list")).to_be_hidden()
     expect(contact).to_have_text("5")
     expect(refusal).to_have_text("1")
+    expect(mine).to_have_text("Vous : 5 contacts, 1 refus")
     assert ContactTap.objects.filter(kind="contact").count() == 5
     assert Encounter.objects.count() == 1
 
@@ -289,3 +297,112 @@ def test_chromium_finds_the_app_installable(login, volunteer):
     assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
     manifest = cdp.send("Page.getAppManifest")
     assert not manifest.get("errors")
+
+
+def test_a_note_saved_after_a_logout_in_another_tab_is_sent_after_login(login, org, volunteer):
+    """Tab B logs out (its login page then speaks for nobody); tab A, still showing the
+    form, saves a conversation: it is kept for its author, never for "nobody", and sent
+    once they log in again, whatever the other tab said meanwhile (issue 11: it was
+    retried under no one's name, then "Rien n'attend" and lost)."""
+    session = _session_now(org, volunteer)
+    page = _open_field(login, volunteer, session)
+    _ready(page)
+    page.get_by_role("link", name=re.compile("Nouvel échange")).click()
+    _fill_conversation(page, "Perdu en route ?")
+    other_tab = page.context.new_page()
+    other_tab.goto("/today/")
+    other_tab.locator(".account-menu summary").click()
+    other_tab.get_by_role("button", name="Se déconnecter").click()
+    other_tab.wait_for_url(re.compile("/login/"))
+    # The other tab's login page has spoken to the service worker (nobody logged in).
+    _wait_until(other_tab, "TerrainQueue.getMeta('user').then((u) => u === '')")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    page.wait_for_url(re.compile("/login/"))
+    other_tab.wait_for_timeout(500)
+    item = page.evaluate("TerrainQueue.all()")
+    assert [(i["state"], i["user"]) for i in item] == [("login", str(volunteer.pk))]
+    _log_in(page, volunteer.email)
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    assert list(Encounter.objects.values_list("note", flat=True)) == ["Perdu en route ?"]
+
+
+def test_a_note_sent_on_to_the_form_by_a_login_elsewhere_is_kept(login, org, volunteer):
+    """The post reaches the server while the login is renewed in another tab: sent to the
+    login page, which (logged in by then) sends it on to "next", the form, as a GET that
+    answers 200. That is no save: the note is kept and sent again (it was dropped)."""
+    session = _session_now(org, volunteer)
+    page = _open_field(login, volunteer, session)
+    _ready(page)
+    form_url = f"/sessions/{session.pk}/encounters/new/"
+    page.goto(form_url)
+    _fill_conversation(page, "Renvoyé au formulaire.")
+
+    def to_login(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        return route.fulfill(status=302, headers={"Location": f"/login/?next={form_url}"})
+
+    page.context.route(re.compile(r".*/encounters/new/$"), to_login)
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    page.wait_for_url(re.compile(rf"/sessions/{session.pk}/field/"))
+    assert [i["state"] for i in _queue(page)] == ["login"]
+    assert Encounter.objects.count() == 0
+    page.context.unroute_all()
+    page.reload()
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    assert list(Encounter.objects.values_list("note", flat=True)) == ["Renvoyé au formulaire."]
+
+
+def test_an_item_of_a_replaced_or_cancelled_action_is_sent_to_another(login, org, volunteer):
+    """A tap kept offline for an action the coordinator replaced (404), a conversation
+    for one cancelled (410): "À revoir" offers to send them to another action of the
+    day (or to start one now); sent there, each is saved once, where it was sent."""
+    replaced = _session_now(org, volunteer)
+    cancelled = _session_now(org, volunteer)
+    other = _session_now(org, volunteer)
+    page = _open_field(login, volunteer, replaced)
+    page.goto("/today/")
+    _ready(page, f"/sessions/{replaced.pk}/field/", f"/sessions/{cancelled.pk}/encounters/new/")
+    page.context.set_offline(True)
+    page.goto(f"/sessions/{replaced.pk}/field/")
+    _tap(page)
+    expect(page.locator("[data-count=contact]")).to_have_text("1")
+    page.goto(f"/sessions/{cancelled.pk}/encounters/new/")
+    _fill_conversation(page, "Partie ailleurs.")
+    page.get_by_role("button", name="Enregistrer l’échange").click()
+    expect(page.locator("#queue-status")).to_have_text("2 en attente")
+    OutreachSession.objects.filter(pk=replaced.pk).delete()
+    OutreachSession.objects.filter(pk=cancelled.pk).update(
+        status="cancelled", cancel_reason="Pluie"
+    )
+    page.context.set_offline(False)
+    status = page.locator("#queue-status")
+    expect(status).to_have_text("2 à revoir", timeout=30_000)
+    page.goto("/offline/")
+    items = page.locator("#queue-list li[data-state=review]")
+    expect(items).to_have_count(2)
+    for n in (2, 1):
+        item = items.first
+        item.get_by_role("button", name="Envoyer vers une autre action").click()
+        choice = item.get_by_label("L’envoyer vers")
+        expect(choice).to_be_visible()
+        # The cancelled action is not offered; the action of the day and "start now" are.
+        assert str(cancelled.pk) not in choice.locator("option").evaluate_all(
+            "(options) => options.map((o) => o.value)"
+        )
+        expect(item.get_by_role("link", name=re.compile("Démarrer une action"))).to_be_visible()
+        if n == 2:
+            page.screenshot(path="/tmp/field/move-to-another-action.png")
+            page.set_viewport_size({"width": 195, "height": 844})
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path="/tmp/field/move-to-another-action-195.png", full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+        choice.select_option(str(other.pk))
+        item.get_by_role("button", name="Envoyer", exact=True).click()
+        expect(items).to_have_count(n - 1, timeout=30_000)
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    assert ContactTap.objects.filter(session=other).count() == 1
+    assert list(Encounter.objects.values_list("session_id", "note")) == [
+        (other.pk, "Partie ailleurs.")
+    ]
+    assert OutreachSession.objects.get(pk=other.pk).brief_contacts == 1

@@ -163,3 +163,61 @@ def test_a_replay_of_a_saved_tap_is_accepted_after_the_session_is_cancelled(
     )
     assert _tap(volunteer_client, session, key=key).status_code == 302
     assert ContactTap.objects.count() == 1
+
+
+def test_same_note_uuid_with_other_signals_referrals_or_missing_answers_is_a_409(
+    volunteer_client, session
+):
+    """A direct POST (no queue: curl) of a saved UUID with another content is refused with
+    409 and its reason, whatever part differs; the first note is kept unchanged."""
+    from encounters.models import Right
+
+    url = reverse("encounter_create", args=[session.pk])
+    energy = Right.objects.get(code="cheque-energie")
+    rsa = Right.objects.get(code="rsa")
+    data = conversation_post(
+        **{
+            "signals-0-right": str(energy.pk),
+            "signals-0-reason": "non_knowledge",
+            "referrals-0-partner_kind": "caf",
+            "referrals-0-right": str(rsa.pk),
+        }
+    )
+    assert volunteer_client.post(url, data).status_code == 302
+    changes = (
+        {"signals-0-right": str(rsa.pk)},
+        {"signals-0-right": ""},
+        {"referrals-0-partner_kind": "ccas"},
+        {"referrals-0-right": ""},
+        {"topics": ["rights", "energy", "health"]},
+    )
+    for change in changes:
+        for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = volunteer_client.post(url, {**data, **change}, **extra)
+            assert response.status_code == 409, change
+            assert "première version est gardée" in _reason(response)
+    # Only the UUID and a kind: not the saved note either.
+    bare = {"client_uuid": data["client_uuid"], "kind": "conversation"}
+    assert volunteer_client.post(url, bare).status_code == 409
+    # The same content again is still accepted.
+    assert volunteer_client.post(url, data).status_code == 302
+    encounter = Encounter.objects.get()
+    assert list(encounter.signals.values_list("right__code", flat=True)) == ["cheque-energie"]
+    assert list(encounter.referrals.values_list("partner_kind", flat=True)) == ["caf"]
+
+
+def test_undo_of_a_tap_uuid_of_another_session_is_a_409(volunteer_client, session, org):
+    key = uuid.uuid4()
+    _tap(volunteer_client, session, key=key)
+    other = _session(org, start=-timedelta(hours=1))
+    response = volunteer_client.post(
+        reverse("field_tap_undo", args=[other.pk]), {"tap": str(key)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    assert "pas été annulé" in _reason(response)
+    assert ContactTap.objects.filter(client_uuid=key, session=session).exists()
+    # Its own session takes it back; again is a no-op (idempotent), not a refusal.
+    undo = reverse("field_tap_undo", args=[session.pk])
+    assert volunteer_client.post(undo, {"tap": str(key)}, HTTP_HX_REQUEST="true").status_code == 200
+    assert volunteer_client.post(undo, {"tap": str(key)}, HTTP_HX_REQUEST="true").status_code == 200
+    assert not ContactTap.objects.exists()

@@ -77,3 +77,15 @@ def test_a_stale_csrf_token_shows_a_french_page(volunteer_client):
     body = response.content.decode()
     assert "Cette page n’est plus à jour" in body
     assert "CSRF verification failed" not in body
+
+
+def test_the_token_for_the_queue_is_the_current_logins(volunteer_client, client):
+    """The service worker sends the queue with the token of the login the browser holds
+    now, asked here, never with a page's (a page may be older than the last login)."""
+    response = volunteer_client.get("/offline/token/")
+    who = response.json()
+    assert who["user"] == str(response.wsgi_request.user.pk) and len(who["csrf"]) == 64
+    assert "no-store" in response["Cache-Control"]
+    # Nobody logged in: said so, not a redirect to the login page.
+    anonymous = client.get("/offline/token/")
+    assert anonymous.status_code == 200 and anonymous.json()["user"] == ""
