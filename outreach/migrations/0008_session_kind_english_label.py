@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0006_debrief_corrections'),
+        ('outreach', '0007_calendar_feed_created_by'),
     ]
 
     operations = [
