@@ -175,6 +175,9 @@ class Comparison:
     previous: Period
     last_year: Period
     running: bool
+    # Reports of a running year or quarter stop at the last ended month (see
+    # reports.report.report_comparison): the sentence says so.
+    ended_months: bool = False
 
     @classmethod
     def of(cls, period: Period, today: date) -> Comparison:
@@ -198,6 +201,21 @@ class Comparison:
 
     @property
     def sentence(self) -> str:
+        if self.ended_months and self.previous == self.last_year:  # a year
+            return _(
+                "%(current)s: the months ended so far (the month under way is left out "
+                "until it ends), compared with the same months: %(previous)s."
+            ) % {"current": span_label(self.current), "previous": span_label(self.previous)}
+        if self.ended_months:
+            return _(
+                "%(current)s: the months ended so far (the month under way is left out "
+                "until it ends), compared with the same months: %(previous)s and "
+                "%(last_year)s."
+            ) % {
+                "current": span_label(self.current),
+                "previous": span_label(self.previous),
+                "last_year": span_label(self.last_year),
+            }
         if self.running and self.previous == self.last_year:  # a year: one comparison
             return _("%(current)s so far, compared with the same days: %(previous)s.") % {
                 "current": span_label(self.current),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.time import Comparison, Period, span_label
+from core.time import Comparison, Period, add_months, span_label
 from encounters.models import ReferralOutcome, Topic
 from organisations.models import Organisation
 from reports import selectors
@@ -39,7 +39,9 @@ def federation_tables(organisations: list[Organisation], period: Period) -> list
         name="organisations",
     )
     keys = [key for key, _label in selectors.headline_labels()]
-    figures = [selectors.headline(Scope((o.pk,), period)) for o in organisations]
+    # The same days as the tables below (a running year stops at its last ended month).
+    shown = report_comparison(period).current
+    figures = [selectors.headline(Scope((o.pk,), shown)) for o in organisations]
     # Hours have fractions: rounded so that the organisations add up to the whole, which
     # the key figures below round once (1,390 beside parts of 1,389 otherwise).
     columns = [round_to_total([f[key] for f in figures]) for key in keys]
@@ -50,8 +52,26 @@ def federation_tables(organisations: list[Organisation], period: Period) -> list
 
 def report_comparison(period: Period, today: date | None = None) -> Comparison:
     """What a report of ``period`` is compared with: the dashboard's one rule (a period
-    still running is cut at today and compared with the same days before)."""
-    return Comparison.of(period, today or timezone.localdate())
+    still running is cut at today and compared with the same days before).
+
+    A running year or quarter is cut at the end of its last ended month instead: its
+    figures are then the sum of monthly reports already published, so that the month
+    under way can never be worked out by subtracting them from the year (a small count
+    masked in December's report, read as the year minus January to November)."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    if period.kind in ("year", "quarter") and period.start < month_start < period.end:
+        months = 12 if period.kind == "year" else 3
+        return Comparison(
+            current=Period("custom", period.start, month_start),
+            previous=Period(
+                "custom", add_months(period.start, -months), add_months(month_start, -months)
+            ),
+            last_year=Period("custom", add_months(period.start, -12), add_months(month_start, -12)),
+            running=True,
+            ended_months=True,
+        )
+    return Comparison.of(period, today)
 
 
 def report_tables(
@@ -73,7 +93,8 @@ def report_tables(
         compare = [(_("Previous quarter"), previous), (_("Same quarter last year"), last_year)]
     else:
         compare = [(_("Previous year"), previous)]
-    key = selectors.key_figures_table(scope.with_period(comparison.current), compare)
+    scope = scope.with_period(comparison.current)
+    key = selectors.key_figures_table(scope, compare)
     if comparison.running:
         key.columns[0] = span_label(comparison.current)
     return [

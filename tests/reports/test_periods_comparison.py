@@ -143,11 +143,35 @@ CASES = {
         [D(2028, 1, 29), D(2028, 1, 30), D(2027, 2, 28), D(2028, 2, 29)],
         {"1er–29 février 2028": 1, "1er–29 janvier 2028": 1, "1er–28 février 2027": 1},
     ),
+    # A running year stops at its last ended month (the month under way cannot be
+    # worked out by subtracting the monthly reports from the year).
     "29 February, year": (
         "year",
         D(2028, 2, 29),
-        [D(2027, 2, 28), D(2027, 3, 1), D(2028, 1, 5)],
-        {"1er janvier – 29 février 2028": 1, "1er janvier – 28 février 2027": 1},
+        [D(2027, 1, 31), D(2027, 2, 1), D(2028, 1, 5), D(2028, 2, 29)],
+        {"1er–31 janvier 2028": 1, "1er–31 janvier 2027": 1},
+    ),
+    "1 March, year": (
+        "year",
+        D(2028, 3, 1),
+        [D(2027, 2, 28), D(2027, 3, 1), D(2028, 1, 5), D(2028, 2, 29), D(2028, 3, 1)],
+        {"1er janvier – 29 février 2028": 2, "1er janvier – 28 février 2027": 1},
+    ),
+    "2 December, year": (
+        "year",
+        D(2026, 12, 2),
+        [D(2025, 11, 30), D(2025, 12, 1), D(2026, 1, 1), D(2026, 11, 30), D(2026, 12, 1)],
+        {"1er janvier – 30 novembre 2026": 2, "1er janvier – 30 novembre 2025": 1},
+    ),
+    "2 December, quarter": (
+        "quarter",
+        D(2026, 12, 2),
+        [D(2026, 7, 1), D(2026, 8, 31), D(2026, 9, 1), D(2025, 10, 1), D(2026, 12, 1)],
+        {
+            "1er octobre – 30 novembre 2026": 0,
+            "1er juillet – 31 août 2026": 2,
+            "1er octobre – 30 novembre 2025": 1,
+        },
     ),
 }
 
@@ -177,8 +201,9 @@ def test_the_report_page_and_its_files_say_what_is_compared(manager_client, org)
         assert sentence in csv_file.content.decode("utf-8-sig")
         year = manager_client.get(reverse("report_detail", args=["year", "2026"]))
         assert (
-            "1er janvier – 2 décembre 2026 à ce jour, comparé aux mêmes jours : "
-            "1er janvier – 2 décembre 2025." in year.content.decode()
+            "1er janvier – 30 novembre 2026 : les mois terminés à ce jour (le mois en cours "
+            "n’y entre qu’une fois terminé), comparé aux mêmes mois : "
+            "1er janvier – 30 novembre 2025." in year.content.decode()
         )
         ended = manager_client.get(reverse("report_detail", args=["month", "2026-11"]))
         assert "novembre 2026, comparé à octobre 2026 et novembre 2025." in (ended.content.decode())
