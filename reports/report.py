@@ -15,7 +15,15 @@ from organisations.models import Organisation
 from reports import selectors
 from reports.models import Report
 from reports.selectors import Scope
-from reports.suppression import Equation, SuppressedTable, group_small, protect, total_key
+from reports.suppression import (
+    Equation,
+    Key,
+    Reason,
+    SuppressedTable,
+    group_small,
+    protect,
+    total_key,
+)
 from reports.tables import Row, Table, round_to_total
 from territories.models import Partner
 
@@ -369,14 +377,49 @@ def report_links(tables: list[Table]) -> list[Equation]:
     return links
 
 
-def for_outsiders(tables: list[Table], threshold: int) -> list[SuppressedTable]:
+def for_outsiders(
+    tables: list[Table],
+    threshold: int,
+    public: frozenset[Key] = frozenset(),
+    fixed: dict[Key, Reason] | None = None,
+) -> list[SuppressedTable]:
     """The report's tables with small counts masked across all of them: small categories
-    gathered first, then every count published twice protected in both places."""
+    gathered first, then every count published twice protected in both places (and the
+    figures another output publishes as ``public`` and ``fixed``, see ``protect``)."""
     grouped = [
         group_small(t, threshold, *labels) if (labels := _others_labels(t.name)) else t
         for t in tables
     ]
-    return protect(grouped, threshold, report_links(grouped))
+    return protect(grouped, threshold, report_links(grouped), public, fixed)
+
+
+def federation_for_outsiders(
+    organisations: list[Organisation], period: Period, threshold: int
+) -> list[SuppressedTable]:
+    """The federation's tables, masked so that each organisation's row carries the marks of
+    its own report of the period (a figure shown there is shown here, a figure masked there
+    is masked here) and the complements are found among the wholes. Masked on its own,
+    the federation could hide a figure the organisation publishes and show the total: the
+    other organisation's small count was then the total minus what the reports show.
+    Quarters have no report of their own: their rows are masked on their own."""
+    public: set[Key] = set()
+    fixed: dict[Key, Reason] = {}
+    if period.kind != "quarter":
+        names = [name for name, _label in selectors.headline_labels()]
+        for n, organisation in enumerate(organisations):
+            own = for_outsiders(
+                report_tables((organisation.pk,), period), organisation.small_count_threshold
+            )
+            marks = {row.key: row.cells[0] for row in own[0].rows}
+            for j, name in enumerate(names):
+                if (cell := marks.get(name)) is None:
+                    continue
+                if cell.hidden:
+                    fixed[(0, "cell", n, j)] = cell.reason
+                else:
+                    public.add((0, "cell", n, j))
+    tables = federation_tables(organisations, period)
+    return for_outsiders(tables, threshold, frozenset(public), fixed)
 
 
 def federation_threshold(organisations: list[Organisation]) -> int:

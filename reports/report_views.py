@@ -29,7 +29,7 @@ from reports.charts import chart_for, table_only
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
 from reports.report import (
-    federation_tables,
+    federation_for_outsiders,
     federation_threshold,
     for_outsiders,
     report_comparison,
@@ -314,7 +314,7 @@ def _federation(request: OrgRequest, kind: str, key: str):
         key=lambda o: o.name,
     )
     threshold = federation_threshold(organisations)
-    tables = for_outsiders(federation_tables(organisations, period), threshold)
+    tables = federation_for_outsiders(organisations, period, threshold)
     return period, organisations, threshold, tables
 
 

@@ -263,8 +263,11 @@ class _Suppressor:
         tables: list[Table],
         threshold: int,
         links: list[Equation],
+        public: frozenset[Key] = frozenset(),
+        fixed: dict[Key, Reason] | None = None,
     ) -> None:
         self.threshold = threshold
+        self.public = public
         self.values: dict[Key, int | None] = {}
         self.equations: list[Equation] = []
         self.protected: set[Key] = set()
@@ -293,8 +296,11 @@ class _Suppressor:
         self.hidden: dict[Key, Reason] = {
             key: PRIMARY
             for key in self.protected
-            if self.values[key] is not None and 1 <= self.values[key] < threshold
+            if self.values[key] is not None
+            and 1 <= self.values[key] < threshold
+            and key not in public
         }
+        self.hidden.update(fixed or {})
 
     def value(self, key: Key) -> int:
         return self.values[key] or 0
@@ -332,7 +338,10 @@ class _Suppressor:
         return [
             key
             for key in equation.members
-            if key in self.protected and key not in self.hidden and self.value(key) > 0
+            if key in self.protected
+            and key not in self.hidden
+            and key not in self.public
+            and self.value(key) > 0
         ]
 
     def mask_one_in(self, equations: list[Equation]) -> bool:
@@ -343,7 +352,9 @@ class _Suppressor:
         return True
 
     def usable(self, key: Key) -> bool:
-        return key in self.hidden or (key in self.protected and self.value(key) > 0)
+        return key in self.hidden or (
+            key in self.protected and key not in self.public and self.value(key) > 0
+        )
 
     def complete_rectangle(self, equation: Equation) -> bool:
         """In a two-way table, protect the lone masked cell (i, j) of a row or column with
@@ -585,13 +596,20 @@ def _build(table: Table, hidden: dict[Key, Reason], threshold: int | None) -> Su
 
 
 def protect(
-    tables: list[Table], threshold: int, links: list[Equation] = ()
+    tables: list[Table],
+    threshold: int,
+    links: list[Equation] = (),
+    public: frozenset[Key] = frozenset(),
+    fixed: dict[Key, Reason] | None = None,
 ) -> list[SuppressedTable]:
     """The tables of one output with small counts masked, for eyes outside the team.
 
     ``links`` are the equations between tables (members keyed ``(t, *key)``, ``t`` the
-    index of the table): counts published in several places are protected across all."""
-    hidden = _Suppressor(list(tables), threshold, list(links)).run()
+    index of the table): counts published in several places are protected across all.
+    ``public`` are figures another output already shows (never masked here, never a
+    complement: hiding them would protect nothing) and ``fixed`` the marks another
+    output gives the same figures (kept here, so that one figure has one mark)."""
+    hidden = _Suppressor(list(tables), threshold, list(links), public, fixed).run()
     by_table: dict[int, dict[Key, Reason]] = {t: {} for t in range(len(tables))}
     for (t, *key), reason in hidden.items():
         by_table[t][tuple(key)] = reason

@@ -19,8 +19,9 @@ from encounters.models import NonTakeUpSignal, Right
 from organisations.models import Role
 from outreach.models import SessionStatus
 from reports.models import Report
+from reports.selectors import headline_labels
 from tests.encounters.factories import EncounterFactory, ReferralFactory
-from tests.organisations.factories import MembershipFactory, UserFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import TerritoryFactory
 
@@ -275,6 +276,46 @@ def test_federation_periods_and_downloads(org, other_org):
     )
     assert reverse("federation_home") not in single.get(reverse("dashboard")).content.decode()
     assert reverse("federation_home") in client.get(reverse("dashboard")).content.decode()
+
+
+def test_federation_marks_each_organisation_as_its_own_report_does(org, other_org):
+    """The tester's Mosson case: masked alone, the federation hid a figure one organisation
+    publishes in its own report (as the complement of another's small count) and showed
+    the total; the small count was then the total minus the published figures."""
+    third = OrganisationFactory(name="Bus social", slug="bus-social")
+    user = UserFactory()
+    for organisation in (org, other_org, third):
+        MembershipFactory(user=user, organisation=organisation, role=Role.MANAGER)
+    _month_of_field_work(org, encounters=12)
+    _month_of_field_work(other_org, encounters=5, territory_name="Mosson")
+    _month_of_field_work(third, encounters=30, territory_name="Amiens")
+    client = Client()
+    client.force_login(user)
+    federation = client.get(reverse("federation_report", args=["month", "2026-10"]))
+    tables = {s["table"].name: s["table"] for s in federation.context["sections"]}
+    side = tables["organisations"]
+    names = [name for name, _label in headline_labels()]
+    for n, organisation in enumerate(sorted((org, other_org, third), key=lambda o: o.name)):
+        assert side.rows[n].label == organisation.name
+        own = Client()
+        own.force_login(user)
+        own.post(reverse("organisation_switch"), {"organisation": organisation.pk})
+        page = own.get(reverse("report_detail", args=["month", "2026-10"]))
+        key = next(s["table"] for s in page.context["sections"] if s["table"].name == "key")
+        marks = {row.key: row.cells[0] for row in key.rows}
+        for j, name in enumerate(names):
+            if name in marks:
+                assert side.rows[n].cells[j].display == marks[name].display, (
+                    organisation.name,
+                    name,
+                )
+    # Other association's 5 referrals are masked; the others are published in their own
+    # reports, so the whole cannot be shown beside them.
+    referrals = names.index("referrals")
+    shown = [r.cells[referrals] for r in side.rows]
+    assert [c.hidden for c in shown] == [True, False, False]
+    assert side.column_totals[referrals].hidden
+    assert next(r for r in tables["key"].rows if r.key == "referrals").cells[0].hidden
 
 
 def test_federation_needs_several_organisations(manager_client):
