@@ -26,10 +26,10 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from core.time import PARIS  # noqa: E402
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from core.time import PARIS  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -67,8 +67,11 @@ def _recreate_database(url: str) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[1]
-    if not name.startswith("terrain_bench"):
-        sys.exit("The bench database name must start with terrain_bench: it is dropped.")
+    if not (name.startswith("terrain_bench") or name.endswith("_bench")):
+        sys.exit(
+            "The bench database name must start with terrain_bench or end with _bench: "
+            "it is dropped."
+        )
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -148,7 +151,7 @@ def _fill(n_encounters: int, seed: int = 1) -> dict:
             with cur.copy(
                 "COPY encounters_encounter (id, organisation_id, session_id, author_id, "
                 "occurred_at, kind, age_band, gender, first_time, duration_band, language, "
-                "note, client_uuid, created_at, updated_at) FROM STDIN"
+                "note, client_uuid, is_late, created_at, updated_at) FROM STDIN"
             ) as copy:
                 encounters = []
                 for e in range(n_encounters):
@@ -169,6 +172,7 @@ def _fill(n_encounters: int, seed: int = 1) -> dict:
                             "fr",
                             "",
                             uuid.UUID(int=rng.getrandbits(128)),
+                            False,
                             now,
                             now,
                         )
