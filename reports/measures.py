@@ -199,6 +199,7 @@ DIMENSIONS: dict[str, Dimension] = {
         live=_on_moment(lambda when: TruncDate(when, tzinfo=PARIS)),
         of=lambda row, encounter, session: _local(encounter.occurred_at).date(),
         rollup="day",
+        daily_only=True,  # a monthly row is on the first day of its month
     ),
     "territory_id": Dimension(
         live=_on_session("territory_id"),
