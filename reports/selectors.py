@@ -122,7 +122,8 @@ def figure_sums(scope: Scope, measures: Iterable[str], by: tuple[str, ...] = ())
     definitions. A measure over no row is 0 (no time for field time). Aggregation stays
     in SQL: one query on the rollups; on the live tables one per source (the sessions,
     the encounters with the signals and referrals counted beside them when the split
-    allows, the topics...)."""
+    allows, the topics...). Without a split, one row ``()``; with one, only the values
+    where some measure is not nothing."""
     measures = tuple(dict.fromkeys(measures))
     if _use_rollups(scope):
         found = _rollup_figures(scope, measures, by)
@@ -136,13 +137,17 @@ def figure_sums(scope: Scope, measures: Iterable[str], by: tuple[str, ...] = ())
         for m, value in values.items():
             if value is not None:
                 row[m] += value
-    return sums
+    if not by:
+        return {(): sums.get((), {m: zero(m) for m in measures})}
+    # A split shows what happened: no row where every measure is nothing (the rollup
+    # row of a territory holds its referrals even when it had none).
+    return {key: row for key, row in sums.items() if any(row.values())}
 
 
 def figure_totals(scope: Scope, measures: Iterable[str]) -> dict[str, Any]:
     """The measures over the whole scope (``figure_sums`` without a split)."""
     measures = tuple(measures)
-    return figure_sums(scope, measures).get((), {m: zero(m) for m in measures})
+    return figure_sums(scope, measures)[()]
 
 
 def _rollup_table(measures: tuple[str, ...], by: tuple[str, ...]) -> type[Rollup]:
