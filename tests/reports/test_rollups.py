@@ -188,7 +188,7 @@ def _encounter(team, session, when: datetime, **fields) -> Encounter:
         author=team["coordinator"].user,
         client_uuid=uuid.uuid4(),
         data=data,
-        occurred_at=when,
+        occurred_at=when.astimezone(UTC),  # as the view gives it
     )
     return encounter
 
@@ -682,6 +682,6 @@ def _encounter_with(team, session, when: datetime, kind: str, first_time: bool) 
         author=team["coordinator"].user,
         client_uuid=uuid.uuid4(),
         data=data,
-        occurred_at=when,
+        occurred_at=when.astimezone(UTC),  # as the view gives it
     )
     return encounter
