@@ -16,6 +16,10 @@ uncommitted encounter.
 
 ``rollup_rebuild`` recomputes a range of days with one aggregate query per live table,
 whatever the number of days: for the ``rebuild_rollups`` command, a bulk load or a fix.
+
+What each column counts is not written here: the refresh and the addition both derive
+it from reports.measures (``ROLLUPS`` names the measure of each column), as the live
+figures do.
 """
 
 from __future__ import annotations
