@@ -16,6 +16,10 @@ uncommitted encounter.
 
 ``rollup_rebuild`` recomputes a range of days with one aggregate query per live table,
 whatever the number of days: for the ``rebuild_rollups`` command, a bulk load or a fix.
+
+What each column counts is not written here: the refresh and the addition both derive
+it from reports.measures (``ROLLUPS`` names the measure of each column), as the live
+figures do.
 """
 
 from __future__ import annotations
@@ -26,21 +30,26 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
-from django.utils import timezone
+from django.db.models import F, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
 
-from core.time import PARIS, add_months, local_datetime, local_day
-from encounters.models import (
-    Encounter,
-    EncounterKind,
-    EncounterTopic,
-    NonTakeUpSignal,
-    Referral,
-    ReferralOutcome,
-)
+from core.time import add_months, local_datetime, local_day
+from encounters.models import Encounter, EncounterTopic, NonTakeUpSignal, Referral
 from organisations.models import Organisation
-from outreach.models import OutreachSession, SessionStatus
+from outreach.models import OutreachSession
+from reports.measures import (
+    DIMENSIONS,
+    ENCOUNTERS,
+    MEASURES,
+    REFERRALS,
+    ROLLUP_KEYS,
+    ROLLUPS,
+    SIGNALS,
+    SOURCES,
+    TOPICS,
+    Source,
+    zero,
+)
 from reports.models import (
     DailyActivity,
     DailyHour,
@@ -76,8 +85,6 @@ MONTHLY: dict[type[Rollup], type[Rollup]] = {
     DailyHour: MonthlyHour,
 }
 _BATCH = 2000
-_DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
-_ACCEPTED = {ReferralOutcome.ACCEPTED, ReferralOutcome.DONE}
 
 
 def _between(field: str, start: date | None, end: date | None) -> Q:
@@ -90,159 +97,57 @@ def _between(field: str, start: date | None, end: date | None) -> Q:
     return q
 
 
-def _grouped(qs: QuerySet, when: str, session: str, *keys: str, **aggregates: Any) -> QuerySet:
-    """Rows of ``qs`` counted by local day of ``when``, territory and kind of the session
-    (reached through ``session``), and ``keys``."""
-    return (
-        qs.annotate(
-            rollup_day=TruncDate(when, tzinfo=PARIS),
-            rollup_territory=F(f"{session}territory_id"),
-            rollup_kind=F(f"{session}kind"),
-        )
-        .values("rollup_day", "rollup_territory", "rollup_kind", *keys)
-        .annotate(**aggregates)
-        .order_by()
-    )
+def _fed_by(source: Source) -> list[tuple[type[Rollup], dict[str, str]]]:
+    """The rollup tables ``source`` feeds, each with the columns it gives (column:
+    measure), from the definitions in reports.measures."""
+    fed = []
+    for table, columns in ROLLUPS.items():
+        mine = {column: m for column, m in columns.items() if MEASURES[m].source is source}
+        if mine:
+            fed.append((table, mine))
+    return fed
+
+
+def _blank(table: type[Rollup], organisation_id: int, keys: dict[str, Any]) -> Rollup:
+    """A new rollup row: its columns at their defaults (None for the field time of a
+    place where no session was held), or 0."""
+    row = table(organisation_id=organisation_id, **keys)
+    for column, m in ROLLUPS[table].items():
+        if getattr(row, column) is None and not table._meta.get_field(column).null:
+            setattr(row, column, zero(m))
+    return row
 
 
 def _compute(organisation_id: int, start: date | None, end: date | None) -> dict[type, list]:
-    """Every rollup row of the organisation for the days [start, end): five aggregate
-    queries on the live tables (sessions, encounters, topics, signals, referrals)."""
-    org = {"organisation_id": organisation_id}
-    activity: dict[tuple, DailyActivity] = {}
-    places: dict[tuple, DailyPlace] = {}
-
-    def base(row: dict) -> dict[str, Any]:
-        return {
-            **org,
-            "day": row["rollup_day"],
-            "territory_id": row["rollup_territory"],
-            "session_kind": row["rollup_kind"],
-        }
-
-    def activity_for(row: dict) -> DailyActivity:
-        key = (row["rollup_day"], row["rollup_territory"], row["rollup_kind"])
-        if key not in activity:
-            activity[key] = DailyActivity(**base(row))
-        return activity[key]
-
-    def place_for(row: dict, place_id: int | None) -> DailyPlace:
-        key = (row["rollup_day"], row["rollup_territory"], row["rollup_kind"], place_id)
-        if key not in places:
-            places[key] = DailyPlace(**base(row), place_id=place_id)
-        return places[key]
-
-    sessions = OutreachSession.objects.filter(
-        _between("starts_at", start, end), **org, status=SessionStatus.DONE
-    )
-    for row in _grouped(
-        sessions,
-        "starts_at",
-        "",
-        "place_id",
-        n=Count("pk"),
-        time=Sum(_DURATION),
-        brief=Sum("brief_contacts"),
-        refusals=Sum("refusals"),
-    ).iterator():
-        a = activity_for(row)
-        a.sessions += row["n"]
-        a.field_time += row["time"]
-        a.brief_contacts += row["brief"]
-        a.refusals += row["refusals"]
-        place_for(row, row["place_id"]).field_time = row["time"]
-
-    hours: list[DailyHour] = []
-    encounters = Encounter.objects.filter(_between("occurred_at", start, end), **org)
-    for row in _grouped(
-        encounters,
-        "occurred_at",
-        "session__",
-        "session__place_id",
-        hour=ExtractHour("occurred_at", tzinfo=PARIS),
-        n=Count("pk"),
-        conversations=Count("pk", filter=Q(kind=EncounterKind.CONVERSATION)),
-        on_site_help=Count("pk", filter=Q(kind=EncounterKind.ON_SITE_HELP)),
-        met_first_time=Count("pk", filter=Q(first_time=True)),
-        already_met=Count("pk", filter=Q(first_time=False)),
-    ).iterator():
-        a = activity_for(row)
-        a.encounters += row["n"]
-        a.conversations += row["conversations"]
-        a.on_site_help += row["on_site_help"]
-        a.first_time += row["met_first_time"]
-        a.already_met += row["already_met"]
-        place_for(row, row["session__place_id"]).encounters += row["n"]
-        hours.append(DailyHour(**base(row), hour=row["hour"], encounters=row["n"]))
-
-    # Hours come per place from the query above: add up the places of each hour.
-    by_hour: dict[tuple, DailyHour] = {}
-    for h in hours:
-        key = (h.day, h.territory_id, h.session_kind, h.hour)
-        if key in by_hour:
-            by_hour[key].encounters += h.encounters
-        else:
-            by_hour[key] = h
-
-    children = _between("encounter__occurred_at", start, end)
-    topics = [
-        DailyTopic(**base(row), topic=row["topic"], encounters=row["n"])
-        for row in _grouped(
-            EncounterTopic.objects.filter(children, **org),
-            "encounter__occurred_at",
-            "encounter__session__",
-            "topic",
-            n=Count("pk"),
-        ).iterator()
-    ]
-    signals = []
-    for row in _grouped(
-        NonTakeUpSignal.objects.filter(children, **org),
-        "encounter__occurred_at",
-        "encounter__session__",
-        "right_id",
-        "reason",
-        n=Count("pk"),
-    ).iterator():
-        activity_for(row).signals += row["n"]
-        signals.append(
-            DailySignal(
-                **base(row), right_id=row["right_id"], reason=row["reason"], signals=row["n"]
+    """Every rollup row of the organisation for the days [start, end): one aggregate
+    query per live table (sessions, encounters, topics, signals, referrals), grouped by
+    day, territory, kind and the keys of the tables it feeds, with the measures of
+    reports.measures; each row is then added to the rollup rows it falls in."""
+    rows: dict[type[Rollup], dict[tuple, Rollup]] = {table: {} for table in ROLLUPS}
+    for source in SOURCES:
+        fed = _fed_by(source)
+        dims = list(dict.fromkeys([*ROLLUP_KEYS, *(k for table, _c in fed for k in table.keys)]))
+        names = list(dict.fromkeys(m for _table, columns in fed for m in columns.values()))
+        grouped = (
+            source.model.objects.filter(
+                source.rows, _between(source.when, start, end), organisation_id=organisation_id
             )
+            .values(**{f"d_{d}": DIMENSIONS[d].live(source) for d in dims})
+            .annotate(**{f"m_{m}": MEASURES[m].aggregate() for m in names})
+            .order_by()
         )
-    referrals = []
-    for row in _grouped(
-        Referral.objects.filter(children, **org),
-        "encounter__occurred_at",
-        "encounter__session__",
-        "partner_id",
-        "partner_kind",
-        "outcome",
-        n=Count("pk"),
-    ).iterator():
-        a = activity_for(row)
-        a.referrals += row["n"]
-        if row["outcome"] in _ACCEPTED:
-            a.referrals_accepted += row["n"]
-        if row["outcome"] == ReferralOutcome.DONE:
-            a.referrals_done += row["n"]
-        referrals.append(
-            DailyReferral(
-                **base(row),
-                partner_id=row["partner_id"],
-                partner_kind=row["partner_kind"],
-                outcome=row["outcome"],
-                referrals=row["n"],
-            )
-        )
-    return {
-        DailyActivity: list(activity.values()),
-        DailyTopic: topics,
-        DailySignal: signals,
-        DailyReferral: referrals,
-        DailyPlace: list(places.values()),
-        DailyHour: list(by_hour.values()),
-    }
+        for row in grouped.iterator():
+            for table, columns in fed:
+                keys = {k: row[f"d_{k}"] for k in (*ROLLUP_KEYS, *table.keys)}
+                key = tuple(keys.values())
+                target = rows[table].get(key)
+                if target is None:
+                    target = rows[table][key] = _blank(table, organisation_id, keys)
+                for column, m in columns.items():
+                    value, before = row[f"m_{m}"], getattr(target, column)
+                    if value is not None:
+                        setattr(target, column, value if before is None else before + value)
+    return {table: list(by_key.values()) for table, by_key in rows.items()}
 
 
 def _days(organisation_id: int, start: date | None, end: date | None) -> Q:
@@ -378,61 +283,45 @@ def rollup_add_encounter(
     """Count a new encounter, just saved with its children, in the rollups of its day.
 
     Call it inside the transaction that saved them. Two statements on PostgreSQL (the
-    lock, then every increment) where ``rollup_refresh_day`` needs about 40; what it
-    writes is what a refresh of the day would write (tests/reports/test_rollups.py
-    checks both ways)."""
+    lock, then every increment) where ``rollup_refresh_day`` needs about 40. What it
+    adds comes from the same definitions as the refresh (``Measure.of`` and
+    ``Dimension.of`` of reports.measures), so it writes what a refresh of the day would
+    write (tests/reports/test_rollups.py checks both ways)."""
     day = local_day(encounter.occurred_at)
     _lock_months(encounter.organisation_id, [day])
-    key = {
-        "organisation_id": encounter.organisation_id,
-        "day": day,
-        "territory_id": session.territory_id,
-        "session_kind": session.kind,
+    saved = {
+        ENCOUNTERS: [encounter],
+        TOPICS: [
+            EncounterTopic(organisation_id=encounter.organisation_id, topic=topic)
+            for topic in dict.fromkeys(topics)
+        ],
+        SIGNALS: signals,
+        REFERRALS: referrals,
     }
-    signals = Counter((s.right_id, s.reason) for s in signals)
-    outcomes = Counter(r.outcome for r in referrals)
-    referrals = Counter((r.partner_id, r.partner_kind, r.outcome) for r in referrals)
+    # The counts to add to each rollup row (table, keys), from every source at once:
+    # the activity row of the day gets its encounter, signals and referrals in one update.
+    counts: dict[tuple, Counter] = {}
+    for source, saved_rows in saved.items():
+        for table, columns in _fed_by(source):
+            for row in saved_rows:
+                keys = tuple(
+                    (k, DIMENSIONS[k].of(row, encounter, session))
+                    for k in (*ROLLUP_KEYS, *table.keys)
+                )
+                added = counts.setdefault((table, keys), Counter())
+                for column, m in columns.items():
+                    added[column] += MEASURES[m].of(row)
     rows: list[Addition] = [
-        (
-            DailyActivity,
-            {},
-            {
-                "encounters": 1,
-                "conversations": int(encounter.kind == EncounterKind.CONVERSATION),
-                "on_site_help": int(encounter.kind == EncounterKind.ON_SITE_HELP),
-                "first_time": int(encounter.first_time),
-                "already_met": int(not encounter.first_time),
-                "signals": signals.total(),
-                "referrals": referrals.total(),
-                "referrals_accepted": sum(outcomes[o] for o in _ACCEPTED),
-                "referrals_done": outcomes[ReferralOutcome.DONE],
-            },
-        ),
-        *((DailyTopic, {"topic": topic}, {"encounters": 1}) for topic in dict.fromkeys(topics)),
-        *(
-            (DailySignal, {"right_id": right_id, "reason": reason}, {"signals": n})
-            for (right_id, reason), n in signals.items()
-        ),
-        *(
-            (
-                DailyReferral,
-                {"partner_id": partner_id, "partner_kind": kind, "outcome": outcome},
-                {"referrals": n},
-            )
-            for (partner_id, kind, outcome), n in referrals.items()
-        ),
-        (DailyPlace, {"place_id": session.place_id}, {"encounters": 1}),
-        (
-            DailyHour,
-            {"hour": timezone.localtime(encounter.occurred_at, PARIS).hour},
-            {"encounters": 1},
-        ),
+        (table, {"organisation_id": encounter.organisation_id, **dict(keys)}, dict(added))
+        for (table, keys), added in counts.items()
     ]
     # Each row of the day, and the row of its month in the monthly table.
-    month = {**key, "day": _month(day)}
     _add(
-        [(daily, {**key, **keys}, counts) for daily, keys, counts in rows]
-        + [(MONTHLY[daily], {**month, **keys}, counts) for daily, keys, counts in rows]
+        rows
+        + [
+            (MONTHLY[table], {**keys, "day": _month(keys["day"])}, added)
+            for table, keys, added in rows
+        ]
     )
 
 

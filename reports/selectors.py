@@ -5,49 +5,50 @@ session kind and member) and returns plain numbers or a ``Table``. Queries run o
 reporting database alias (a read replica when configured) and never loop over rows in
 Python: each figure is one or two GROUP BY queries whatever the amount of data.
 
-Without a member filter, and unless ``settings.REPORTS_USE_ROLLUPS`` is off, the figures
-read the daily rollups (reports.models.DailyActivity and its siblings, kept exact by the
-write services) instead of the encounters: a few hundred rows a day instead of every
-encounter. The live queries stay beside them: the member filter needs them, and they are
-the reference the rollups are tested against.
+Every selector reads its measures through ``figure_sums`` (what each measure counts is
+defined once, in reports.measures). Without a member filter, and unless
+``settings.REPORTS_USE_ROLLUPS`` is off, it reads the daily and monthly rollups (kept
+exact by the write services) instead of the encounters: a few hundred rows a day instead
+of every encounter. The live tables answer the member filter (the rollups have no member
+dimension), and are the reference the rollups are tested against.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.db_router import reporting_db
-from core.time import PARIS, Period
+from core.time import Period
 from encounters.models import (
     Encounter,
-    EncounterKind,
-    EncounterTopic,
     NonTakeUpReason,
-    NonTakeUpSignal,
-    Referral,
     ReferralOutcome,
     Right,
     Topic,
 )
 from outreach.models import OutreachSession, SessionStatus
-from reports.models import (
-    DailyActivity,
-    DailyHour,
-    DailyPlace,
-    DailyReferral,
-    DailySignal,
-    DailyTopic,
-    Report,
-    Rollup,
+from reports.measures import (
+    CHILDREN,
+    DIMENSIONS,
+    ENCOUNTERS,
+    MEASURES,
+    ROLLUP_KEYS,
+    ROLLUPS,
+    SESSIONS,
+    Source,
+    zero,
 )
+from reports.models import Report, Rollup
 from reports.rollups import MONTHLY
 from reports.tables import Table
 from territories.models import Partner, Place, Territory
@@ -60,11 +61,10 @@ class Scope:
     territory_ids: tuple[int, ...] | None = None  # a territory and its sub-territories
     session_kind: str = ""
     member_id: int | None = None
+    place_id: int | None = None  # one place (its page's figures)
 
     def with_period(self, period: Period) -> Scope:
-        return Scope(
-            self.organisation_ids, period, self.territory_ids, self.session_kind, self.member_id
-        )
+        return dataclasses.replace(self, period=period)
 
 
 def _sessions(scope: Scope) -> QuerySet[OutreachSession]:
@@ -80,6 +80,8 @@ def _sessions(scope: Scope) -> QuerySet[OutreachSession]:
         qs = qs.filter(kind=scope.session_kind)
     if scope.member_id:
         qs = qs.filter(Q(assignments__user_id=scope.member_id) | Q(lead_id=scope.member_id))
+    if scope.place_id is not None:
+        qs = qs.filter(place_id=scope.place_id)
     return qs
 
 
@@ -98,6 +100,8 @@ def _encounter_filter(scope: Scope, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}session__kind": scope.session_kind})
     if scope.member_id:
         q &= Q(**{f"{prefix}author_id": scope.member_id})
+    if scope.place_id is not None:
+        q &= Q(**{f"{prefix}session__place_id": scope.place_id})
     return q
 
 
@@ -106,8 +110,68 @@ def _encounters(scope: Scope) -> QuerySet[Encounter]:
 
 
 def _use_rollups(scope: Scope) -> bool:
-    # The rollups have no member dimension: a member's figures come from the live tables.
-    return scope.member_id is None and settings.REPORTS_USE_ROLLUPS
+    # The rollups have no member dimension, and count signals and referrals by territory,
+    # not by place: a member's or a place's figures come from the live tables.
+    return scope.member_id is None and scope.place_id is None and settings.REPORTS_USE_ROLLUPS
+
+
+Sums = dict[tuple, dict[str, Any]]
+
+
+def figure_sums(scope: Scope, measures: Iterable[str], by: tuple[str, ...] = ()) -> Sums:
+    """The measures of the scope (names of reports.measures.MEASURES) split by the
+    dimensions ``by`` (names of DIMENSIONS): ``{by values: {measure: value}}``.
+
+    The one way the figures are read: from the rollups when they can answer (no member
+    filter, ``settings.REPORTS_USE_ROLLUPS``), else from the live tables, with the same
+    definitions. A measure over no row is 0 (no time for field time). Aggregation stays
+    in SQL: one query on the rollups; on the live tables one per source (the sessions,
+    the encounters with the signals and referrals counted beside them when the split
+    allows, the topics...). Without a split, one row ``()``; with one, only the values
+    where some measure is not nothing."""
+    measures = tuple(dict.fromkeys(measures))
+    if _use_rollups(scope):
+        found = _rollup_figures(scope, measures, by)
+    else:
+        found = _live_figures(scope, measures, by)
+    cleans = [DIMENSIONS[d].clean for d in by]
+    sums: Sums = {}
+    for key, values in found:
+        key = tuple(clean(v) if clean else v for clean, v in zip(cleans, key, strict=True))
+        row = sums.setdefault(key, {m: zero(m) for m in measures})
+        for m, value in values.items():
+            if value is not None:
+                row[m] += value
+    if not by:
+        return {(): sums.get((), {m: zero(m) for m in measures})}
+    # A split shows what happened: no row where every measure is nothing (the rollup
+    # row of a territory holds its referrals even when it had none).
+    return {key: row for key, row in sums.items() if any(row.values())}
+
+
+def figure_totals(scope: Scope, measures: Iterable[str]) -> dict[str, Any]:
+    """The measures over the whole scope (``figure_sums`` without a split)."""
+    measures = tuple(measures)
+    return figure_sums(scope, measures)[()]
+
+
+def _rollup_table(measures: tuple[str, ...], by: tuple[str, ...]) -> type[Rollup]:
+    """The first rollup table (the smallest) that holds every measure and dimension."""
+    for table, columns in ROLLUPS.items():
+        keys = (*ROLLUP_KEYS, *table.keys)
+        if set(measures) <= set(columns.values()) and all(
+            not isinstance(DIMENSIONS[d].rollup, str) or DIMENSIONS[d].rollup in keys for d in by
+        ):
+            return table
+    raise ValueError(f"No rollup table holds {measures} by {by}")
+
+
+def _rollup_figures(scope: Scope, measures: tuple[str, ...], by: tuple[str, ...]):
+    table = _rollup_table(measures, by)
+    column = {m: c for c, m in ROLLUPS[table].items()}
+    rows = _rollup_sums(table, scope, by, {m: column[m] for m in measures})
+    for key, values in rows.items():
+        yield key, dict(zip(measures, values, strict=True))
 
 
 def _rollup_filter(scope: Scope, start, end) -> Q:
@@ -120,16 +184,17 @@ def _rollup_filter(scope: Scope, start, end) -> Q:
 
 
 def _rollup_sums(daily: type[Rollup], scope: Scope, by: tuple[str, ...], sums: dict) -> dict:
-    """The rollup rows of the scope summed by the columns ``by``: ``{by values: [sums]}``.
+    """The rollup rows of the scope summed by the dimensions ``by``: ``{by values:
+    [sums]}``.
 
     ``sums`` names each sum and its column. The whole months of the period read the
     monthly table, the days around them the daily one: one query (UNION ALL of the two
-    parts when the period has both), whatever the length of the period. A sum over no
-    row is None (a duration where no session was held, for instance)."""
+    parts when the period has both), whatever the length of the period; a dimension
+    only the days give (the weekday) reads the daily table. A sum over no row is None."""
     period = scope.period
     db = reporting_db()
     # Without a grouping column, group by organisation (a federation has several rows).
-    group = by or ("organisation_id",)
+    group = {f"d_{d}": _rollup_value(d) for d in by} or {"d_": F("organisation_id")}
     names = [f"sum_{name}" for name in sums]
     aggregates = {f"sum_{name}": Sum(column) for name, column in sums.items()}
 
@@ -137,14 +202,14 @@ def _rollup_sums(daily: type[Rollup], scope: Scope, by: tuple[str, ...], sums: d
         return (
             model.objects.using(db)
             .filter(q)
-            .values(*group)
+            .values(**group)
             .annotate(**aggregates)
             .values_list(*group, *names)
             .order_by()
         )
 
     months = period.whole_months()
-    if months is None:
+    if months is None or any(DIMENSIONS[d].daily_only for d in by):
         rows = part(daily, _rollup_filter(scope, period.start, period.end))
     else:
         first, end = months
@@ -168,126 +233,99 @@ def _rollup_sums(daily: type[Rollup], scope: Scope, by: tuple[str, ...], sums: d
     return totals
 
 
-def _activity_totals(scope: Scope) -> dict:
-    """Every column of DailyActivity summed over the scope (one query)."""
-    rows = _rollup_sums(DailyActivity, scope, (), {name: name for name in DailyActivity.sums})
-    values = rows.get((), [None] * len(DailyActivity.sums))
-    return {name: value or 0 for name, value in zip(DailyActivity.sums, values, strict=True)}
+def _rollup_value(dimension: str):
+    value = DIMENSIONS[dimension].rollup
+    return F(value) if isinstance(value, str) else value
 
 
-def _field_activity_from(row: dict) -> dict[str, float | int]:
-    return {
-        "sessions": row["sessions"],
-        "hours": _hours(row["field_time"] or None),
-        "brief_contacts": row["brief_contacts"],
-        "refusals": row["refusals"],
-    }
+def _live_rows(scope: Scope, source: Source) -> QuerySet:
+    db = reporting_db()
+    if source is SESSIONS:
+        if scope.member_id:
+            # The member filter joins the team and could repeat a session.
+            return OutreachSession.objects.using(db).filter(pk__in=_sessions(scope).values("pk"))
+        return _sessions(scope)
+    prefix = "" if source is ENCOUNTERS else "encounter__"
+    return source.model.objects.using(db).filter(source.rows, _encounter_filter(scope, prefix))
 
 
-def _encounter_counts_from(row: dict) -> dict[str, int]:
-    keys = ("encounters", "conversations", "on_site_help", "already_met", "first_time")
-    return {key: row[key] for key in keys}
-
-
-_DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+def _live_figures(scope: Scope, measures: tuple[str, ...], by: tuple[str, ...]):
+    """One aggregate query per source of the measures; the children of an encounter
+    (topics, signals, referrals) are counted in the encounters' query when their split
+    is one of the encounter (territory, hour…), as distinct rows of the join."""
+    by_source: dict[Source, list[str]] = defaultdict(list)
+    for m in measures:
+        by_source[MEASURES[m].source].append(m)
+    folded = []
+    if ENCOUNTERS in by_source and all(DIMENSIONS[d].on_encounter for d in by):
+        folded = [source for source in CHILDREN if source in by_source]
+    for source in by_source:
+        if source in folded:
+            continue
+        joined = folded if source is ENCOUNTERS else []
+        aggregates = {}
+        for child in [source, *joined]:
+            prefix = f"{child.relation}__" if child is not source else ""
+            for m in by_source[child]:
+                aggregates[f"m_{m}"] = MEASURES[m].aggregate(prefix, distinct=bool(joined))
+        qs = _live_rows(scope, source)
+        if by:
+            dims = {f"d_{d}": DIMENSIONS[d].live(source) for d in by}
+            rows = qs.values(**dims).annotate(**aggregates).order_by()
+        else:
+            rows = [qs.aggregate(**aggregates)]
+        for row in rows:
+            yield (
+                tuple(row[f"d_{d}"] for d in by),
+                {m[2:]: value for m, value in row.items() if m.startswith("m_")},
+            )
 
 
 def _hours(duration: timedelta | None) -> float:
     return round((duration or timedelta()).total_seconds() / 3600, 1)
 
 
-def field_activity(scope: Scope) -> dict[str, float | int]:
-    """Sessions held, hours in the field, brief contacts and refusals (one query)."""
-    if _use_rollups(scope):
-        return _field_activity_from(_activity_totals(scope))
-    # Distinct rows first: the member filter joins the team and could repeat a session.
-    ids = _sessions(scope).values("pk").distinct()
-    row = (
-        OutreachSession.objects.using(reporting_db())
-        .filter(pk__in=ids)
-        .aggregate(
-            sessions=Count("pk"),
-            duration=Sum(_DURATION),
-            brief_contacts=Sum("brief_contacts"),
-            refusals=Sum("refusals"),
-        )
-    )
+FIELD_ACTIVITY = ("sessions", "field_time", "brief_contacts", "refusals")
+ENCOUNTER_COUNTS = ("encounters", "conversations", "on_site_help", "first_time", "already_met")
+HEADLINE = (*FIELD_ACTIVITY, *ENCOUNTER_COUNTS, "signals", "referrals")
+
+
+def _field_activity_from(row: dict) -> dict[str, float | int]:
     return {
         "sessions": row["sessions"],
-        "hours": _hours(row["duration"]),
-        "brief_contacts": row["brief_contacts"] or 0,
-        "refusals": row["refusals"] or 0,
+        "hours": _hours(row["field_time"]),
+        "brief_contacts": row["brief_contacts"],
+        "refusals": row["refusals"],
     }
+
+
+def field_activity(scope: Scope) -> dict[str, float | int]:
+    """Sessions held, hours in the field, brief contacts and refusals (one query)."""
+    return _field_activity_from(figure_totals(scope, FIELD_ACTIVITY))
 
 
 def encounter_counts(scope: Scope) -> dict[str, int]:
     """Conversations, on-site help, first time met versus already met (one query)."""
-    if _use_rollups(scope):
-        return _encounter_counts_from(_activity_totals(scope))
-    row = _encounters(scope).aggregate(
-        encounters=Count("pk"),
-        conversations=Count("pk", filter=Q(kind=EncounterKind.CONVERSATION)),
-        on_site_help=Count("pk", filter=Q(kind=EncounterKind.ON_SITE_HELP)),
-        # Not named "first_time": an aggregate may not shadow a field it filters on.
-        met_first_time=Count("pk", filter=Q(first_time=True)),
-        already_met=Count("pk", filter=Q(first_time=False)),
-    )
-    row["first_time"] = row.pop("met_first_time")
-    return row
+    return figure_totals(scope, ENCOUNTER_COUNTS)
 
 
 def headline(scope: Scope) -> dict[str, float | int]:
-    """The key figures of the top of the dashboard (four queries; one on the rollups)."""
-    if _use_rollups(scope):
-        row = _activity_totals(scope)
-        return {
-            **_field_activity_from(row),
-            **_encounter_counts_from(row),
-            "signals": row["signals"],
-            "referrals": row["referrals"],
-        }
-    figures = {**field_activity(scope), **encounter_counts(scope)}
-    figures["signals"] = (
-        NonTakeUpSignal.objects.using(reporting_db())
-        .filter(_encounter_filter(scope, "encounter__"))
-        .count()
-    )
-    figures["referrals"] = (
-        Referral.objects.using(reporting_db())
-        .filter(_encounter_filter(scope, "encounter__"))
-        .count()
-    )
-    return figures
+    """The key figures of the top of the dashboard (one query on the rollups; two on the
+    live tables: the sessions, the encounters with their signals and referrals)."""
+    row = figure_totals(scope, HEADLINE)
+    return {
+        **_field_activity_from(row),
+        **{key: row[key] for key in (*ENCOUNTER_COUNTS, "signals", "referrals")},
+    }
 
 
 def conversations_by_place(scope: Scope) -> Table:
     """Where to stand: encounters, hours in the field and encounters per 10 hours by place."""
-    if _use_rollups(scope):
-        rows = [
-            (pk, n, duration)
-            for (pk,), (n, duration) in _rollup_sums(
-                DailyPlace, scope, ("place_id",), {"n": "encounters", "duration": "field_time"}
-            ).items()
-        ]
-        # As below: places where a session was held, places where someone was met.
-        hours = {pk: duration for pk, _n, duration in rows if duration is not None}
-        counts = {pk: n for pk, n, _duration in rows if n}
-    else:
-        hours = dict(
-            _sessions(scope)
-            .values("place_id")
-            .annotate(duration=Sum(_DURATION))
-            .values_list("place_id", "duration")
-        )
-        counts = dict(
-            _encounters(scope)
-            .values("session__place_id")
-            .annotate(n=Count("pk"))
-            .values_list("session__place_id", "n")
-        )
+    # Places where a session was held, and places where someone was met.
+    sums = figure_sums(scope, ("encounters", "field_time"), by=("place_id",))
     names = dict(
         Place.objects.using(reporting_db())
-        .filter(pk__in=[pk for pk in {*hours, *counts} if pk])
+        .filter(pk__in=[pk for (pk,) in sums if pk])
         .values_list("pk", "name")
     )
     table = Table(
@@ -303,9 +341,9 @@ def conversations_by_place(scope: Scope) -> Table:
         name="places",
     )
     rows = []
-    for pk in {*hours, *counts}:
-        h = _hours(hours.get(pk))
-        n = counts.get(pk, 0)
+    for (pk,), figures in sums.items():
+        h = _hours(figures["field_time"])
+        n = figures["encounters"]
         rate = round(10 * n / h) if h else None
         key = f"place:{pk}" if pk else "place:none"
         rows.append((names.get(pk, _("No fixed place")), n, round(h), rate, key))
@@ -319,29 +357,11 @@ def encounters_by_weekday_and_hour(scope: Scope) -> Table:
 
     On the rollups, from the daily hour counts (the monthly ones have no weekday): one
     GROUP BY over a few rows a day, whatever the number of encounters."""
-    if _use_rollups(scope):
-        counted = (
-            DailyHour.objects.using(reporting_db())
-            .filter(_rollup_filter(scope, scope.period.start, scope.period.end))
-            .annotate(weekday=ExtractIsoWeekDay("day"))
-            .values("weekday", "hour")
-            .annotate(n=Sum("encounters"))
-            .values_list("weekday", "hour", "n")
-            .order_by()
-        )
-    else:
-        counted = (
-            _encounters(scope)
-            .annotate(
-                weekday=ExtractIsoWeekDay("occurred_at", tzinfo=PARIS),
-                hour=ExtractHour("occurred_at", tzinfo=PARIS),
-            )
-            .values("weekday", "hour")
-            .annotate(n=Count("pk"))
-            .values_list("weekday", "hour", "n")
-            .order_by()
-        )
-    cells = {(weekday, hour): n for weekday, hour, n in counted if n}
+    cells = {
+        key: figures["encounters"]
+        for key, figures in figure_sums(scope, ("encounters",), by=("weekday", "hour")).items()
+        if figures["encounters"]
+    }
     hours = sorted({hour for _weekday, hour in cells})
     hours = list(range(hours[0], hours[-1] + 1)) if hours else []
     table = Table(
@@ -364,21 +384,10 @@ def encounters_by_weekday_and_hour(scope: Scope) -> Table:
 
 def conversations_by_hour(scope: Scope) -> Table:
     """When to stand: encounters by hour of the day, in Paris time."""
-    if _use_rollups(scope):
-        counts = {
-            hour: n
-            for (hour,), (n,) in _rollup_sums(
-                DailyHour, scope, ("hour",), {"n": "encounters"}
-            ).items()
-        }
-    else:
-        counts = dict(
-            _encounters(scope)
-            .annotate(hour=ExtractHour("occurred_at", tzinfo=PARIS))
-            .values("hour")
-            .annotate(n=Count("pk"))
-            .values_list("hour", "n")
-        )
+    counts = {
+        hour: figures["encounters"]
+        for (hour,), figures in figure_sums(scope, ("encounters",), by=("hour",)).items()
+    }
     table = Table(
         title=_("Encounters by hour of the day"),
         description=_("Number of encounters that started in each hour, Paris time."),
@@ -394,21 +403,10 @@ def conversations_by_hour(scope: Scope) -> Table:
 
 
 def topics(scope: Scope) -> Table:
-    if _use_rollups(scope):
-        counts = {
-            topic: n
-            for (topic,), (n,) in _rollup_sums(
-                DailyTopic, scope, ("topic",), {"n": "encounters"}
-            ).items()
-        }
-    else:
-        counts = dict(
-            EncounterTopic.objects.using(reporting_db())
-            .filter(_encounter_filter(scope, "encounter__"))
-            .values("topic")
-            .annotate(n=Count("pk"))
-            .values_list("topic", "n")
-        )
+    counts = {
+        topic: figures["topics"]
+        for (topic,), figures in figure_sums(scope, ("topics",), by=("topic",)).items()
+    }
     table = Table(
         title=_("Topics of the conversations"),
         description=_("How many encounters touched on each topic (one encounter, several topics)."),
@@ -425,23 +423,10 @@ def topics(scope: Scope) -> Table:
 def signals_by_right_and_reason(scope: Scope) -> Table:
     """Non-take-up signals: a right x reason table with totals."""
     cells: dict[int, dict[str, int]] = defaultdict(dict)
-    if _use_rollups(scope):
-        counted = [
-            (*key, n)
-            for key, (n,) in _rollup_sums(
-                DailySignal, scope, ("right_id", "reason"), {"n": "signals"}
-            ).items()
-        ]
-    else:
-        counted = (
-            NonTakeUpSignal.objects.using(reporting_db())
-            .filter(_encounter_filter(scope, "encounter__"))
-            .values("right_id", "reason")
-            .annotate(n=Count("pk"))
-            .values_list("right_id", "reason", "n")
-        )
-    for right_id, reason, n in counted:
-        cells[right_id][reason] = n
+    for (right_id, reason), figures in figure_sums(
+        scope, ("signals",), by=("right_id", "reason")
+    ).items():
+        cells[right_id][reason] = figures["signals"]
     rights = Right.objects.using(reporting_db()).filter(pk__in=cells).order_by("position")
     table = Table(
         title=_("Non-take-up signals by right and reason"),
@@ -460,25 +445,11 @@ def signals_by_right_and_reason(scope: Scope) -> Table:
 
 def signals_by_month(scope: Scope) -> Table:
     """Monthly trend of non-take-up signals: one row per reason, one column per month."""
-    cells: dict = defaultdict(lambda: defaultdict(int))
-    if _use_rollups(scope):
-        # By month from the monthly rows, by day from the daily ones (the days around
-        # the whole months), added up by month here: truncating a date to its month in
-        # SQL casts every row to a timestamp, which costs more.
-        for (day, reason), (n,) in _rollup_sums(
-            DailySignal, scope, ("day", "reason"), {"n": "signals"}
-        ).items():
-            cells[reason][day.replace(day=1)] += n
-    else:
-        for month, reason, n in (
-            NonTakeUpSignal.objects.using(reporting_db())
-            .filter(_encounter_filter(scope, "encounter__"))
-            .annotate(month=TruncMonth("encounter__occurred_at", tzinfo=PARIS))
-            .values("month", "reason")
-            .annotate(n=Count("pk"))
-            .values_list("month", "reason", "n")
-        ):
-            cells[reason][month.date() if hasattr(month, "date") else month] = n
+    cells: dict = defaultdict(dict)
+    for (month, reason), figures in figure_sums(
+        scope, ("signals",), by=("month", "reason")
+    ).items():
+        cells[reason][month] = figures["signals"]
     months = []
     day = scope.period.start.replace(day=1)
     while day < scope.period.end:
@@ -500,24 +471,11 @@ def signals_by_month(scope: Scope) -> Table:
 def referrals_by_partner(scope: Scope) -> Table:
     """Referrals by partner (or kind of partner when none was named) and outcome."""
     cells: dict = defaultdict(dict)
-    if _use_rollups(scope):
-        counted = [
-            (*key, n)
-            for key, (n,) in _rollup_sums(
-                DailyReferral, scope, ("partner_id", "partner_kind", "outcome"), {"n": "referrals"}
-            ).items()
-        ]
-    else:
-        counted = (
-            Referral.objects.using(reporting_db())
-            .filter(_encounter_filter(scope, "encounter__"))
-            .values("partner_id", "partner_kind", "outcome")
-            .annotate(n=Count("pk"))
-            .values_list("partner_id", "partner_kind", "outcome", "n")
-        )
-    for partner_id, kind, outcome, n in counted:
+    for (partner_id, kind, outcome), figures in figure_sums(
+        scope, ("referrals",), by=("partner_id", "partner_kind", "outcome")
+    ).items():
         key = ("p", partner_id) if partner_id else ("k", kind)
-        cells[key][outcome] = cells[key].get(outcome, 0) + n
+        cells[key][outcome] = cells[key].get(outcome, 0) + figures["referrals"]
     names = dict(
         Partner.objects.using(reporting_db())
         .filter(pk__in=[k[1] for k in cells if k[0] == "p"])
@@ -545,25 +503,7 @@ def referrals_by_partner(scope: Scope) -> Table:
 
 def referral_funnel(scope: Scope) -> Table:
     """Referrals proposed, then accepted, then done as reported by the person (one query)."""
-    if _use_rollups(scope):
-        totals = _activity_totals(scope)
-        row = {
-            "proposed": totals["referrals"],
-            "accepted": totals["referrals_accepted"],
-            "done": totals["referrals_done"],
-        }
-    else:
-        row = (
-            Referral.objects.using(reporting_db())
-            .filter(_encounter_filter(scope, "encounter__"))
-            .aggregate(
-                proposed=Count("pk"),
-                accepted=Count(
-                    "pk", filter=Q(outcome__in=[ReferralOutcome.ACCEPTED, ReferralOutcome.DONE])
-                ),
-                done=Count("pk", filter=Q(outcome=ReferralOutcome.DONE)),
-            )
-        )
+    row = figure_totals(scope, ("referrals", "referrals_accepted", "referrals_done"))
     table = Table(
         title=_("Referrals: from proposed to done"),
         description=_(
@@ -576,44 +516,23 @@ def referral_funnel(scope: Scope) -> Table:
         adds_up="none",
         name="funnel",
     )
-    table.add_row(_("Proposed"), [row["proposed"]], "proposed")
-    table.add_row(_("Accepted"), [row["accepted"]], "accepted")
-    table.add_row(_("Done"), [row["done"]], "done")
+    table.add_row(_("Proposed"), [row["referrals"]], "proposed")
+    table.add_row(_("Accepted"), [row["referrals_accepted"]], "accepted")
+    table.add_row(_("Done"), [row["referrals_done"]], "done")
     return table
 
 
 def by_territory(scope: Scope) -> Table:
     """Sessions, encounters, signals and referrals by territory of the session."""
-    if _use_rollups(scope):
-        sums = {"held": "sessions", "n": "encounters", "s": "signals", "r": "referrals"}
-        rows = [
-            (t, *values)
-            for (t,), values in _rollup_sums(DailyActivity, scope, ("territory_id",), sums).items()
-        ]
-        sessions = {t: held for t, held, _n, _s, _r in rows if held}
-        encounters = {t: (n, s, r) for t, _held, n, s, r in rows if n}
-    else:
-        sessions = dict(
-            _sessions(scope)
-            .values("territory_id")
-            .annotate(n=Count("pk", distinct=True))
-            .values_list("territory_id", "n")
-        )
-        encounters = {
-            t: (n, s, r)
-            for t, n, s, r in _encounters(scope)
-            .values("session__territory_id")
-            .annotate(
-                n=Count("pk", distinct=True),
-                s=Count("signals", distinct=True),
-                r=Count("referrals", distinct=True),
-            )
-            .values_list("session__territory_id", "n", "s", "r")
-        }
+    sums = {
+        pk: figures
+        for (pk,), figures in figure_sums(
+            scope, ("sessions", "encounters", "signals", "referrals"), by=("territory_id",)
+        ).items()
+        if figures["sessions"] or figures["encounters"]
+    }
     names = dict(
-        Territory.objects.using(reporting_db())
-        .filter(pk__in={*sessions, *encounters})
-        .values_list("pk", "name")
+        Territory.objects.using(reporting_db()).filter(pk__in=sums).values_list("pk", "name")
     )
     table = Table(
         title=_("By territory"),
@@ -627,9 +546,13 @@ def by_territory(scope: Scope) -> Table:
         chart_column=1,
         name="territories",
     )
-    for pk in sorted({*sessions, *encounters}, key=lambda pk: names.get(pk, "")):
-        n, s, r = encounters.get(pk, (0, 0, 0))
-        table.add_row(names.get(pk, "?"), [sessions.get(pk, 0), n, s, r], f"territory:{pk}")
+    for pk in sorted(sums, key=lambda pk: names.get(pk, "")):
+        figures = sums[pk]
+        table.add_row(
+            names.get(pk, "?"),
+            [figures[m] for m in ("sessions", "encounters", "signals", "referrals")],
+            f"territory:{pk}",
+        )
     return table
 
 
@@ -683,36 +606,13 @@ def report_saved_or_blank(*, organisation_id: int, kind: str, start) -> Report:
     ).first() or (Report(organisation_id=organisation_id, kind=kind, start=start))
 
 
-def recent_months(scope: Scope, *, place_id: int | None = None) -> Table:
+def recent_months(scope: Scope) -> Table:
     """Encounters, non-take-up signals and referrals each month of the scope's period, for
-    the scope's territories or for one place: the small table of the place and territory
-    pages (one query).
-
-    A territory's figures read the rollups. A place's come from the live tables: the
-    rollups count signals and referrals by territory, not by place, and one place over a
-    few months is a narrow range of the (organisation, occurred_at) index."""
-    cells: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    if place_id is None and _use_rollups(scope):
-        sums = {"n": "encounters", "s": "signals", "r": "referrals"}
-        for (day,), values in _rollup_sums(DailyActivity, scope, ("day",), sums).items():
-            month = cells[day.replace(day=1)]
-            for j, value in enumerate(values):
-                month[j] += value or 0
-    else:
-        encounters = _encounters(scope)
-        if place_id is not None:
-            encounters = encounters.filter(session__place_id=place_id)
-        for month, n, s, r in (
-            encounters.annotate(month=TruncMonth("occurred_at", tzinfo=PARIS))
-            .values("month")
-            .annotate(
-                n=Count("pk", distinct=True),
-                s=Count("signals", distinct=True),
-                r=Count("referrals", distinct=True),
-            )
-            .values_list("month", "n", "s", "r")
-        ):
-            cells[month.date() if hasattr(month, "date") else month] = [n, s, r]
+    the scope's territories or for one place (``scope.place_id``): the small table of the
+    place and territory pages, read like every figure (``figure_sums``)."""
+    measures = ("encounters", "signals", "referrals")
+    sums = figure_sums(scope, measures, ("month",))
+    cells = {month: [row[m] for m in measures] for (month,), row in sums.items()}
     table = Table(
         title=_("The last three months"),
         description=_("Encounters, non-take-up signals and referrals each month."),
@@ -725,6 +625,6 @@ def recent_months(scope: Scope, *, place_id: int | None = None) -> Table:
     )
     day = scope.period.start.replace(day=1)
     while day < scope.period.end:
-        table.add_row(month_label(day), cells[day], day.isoformat())
+        table.add_row(month_label(day), cells.get(day, [0, 0, 0]), day.isoformat())
         day = Period.month(day).end
     return table

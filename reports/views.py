@@ -135,8 +135,8 @@ def _recent_figures(request: OrgRequest, entry, table, detail_url: str) -> HttpR
 @member_required()
 def place_figures(request: OrgRequest, pk: int) -> HttpResponse:
     place = get_for_org(Place, request, pk=pk)
-    scope = Scope((request.organisation.pk,), _last_three_months())
-    table = selectors.recent_months(scope, place_id=place.pk)
+    scope = Scope((request.organisation.pk,), _last_three_months(), place_id=place.pk)
+    table = selectors.recent_months(scope)
     return _recent_figures(request, place, table, reverse("place_detail", args=[place.pk]))
 
 

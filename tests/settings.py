@@ -8,10 +8,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-# Factories write the live tables directly, not through the services that keep the daily
-# rollups exact: tests read the live figures unless they turn the rollups on (after a
-# rollup_rebuild, or with data written through the services: tests/reports/test_rollups.py).
-os.environ.setdefault("REPORTS_USE_ROLLUPS", "false")
+# The figures read the rollups, as in production. The factories keep them exact as the
+# write services do (tests/outreach/factories.py, tests/encounters/factories.py); the
+# live tables answer the member filter and tests that turn the setting off.
+os.environ.setdefault("REPORTS_USE_ROLLUPS", "true")
 
 from outreach.settings import *  # noqa: E402,F403
 from outreach.settings import TEMPLATES  # noqa: E402

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import factory
 
+from core.time import local_day
+from reports import counters
 from territories.models import Partner
 from tests.organisations.factories import UserFactory
 from tests.outreach.factories import OutreachSessionFactory
@@ -25,14 +27,60 @@ class EncounterFactory(factory.django.DjangoModelFactory):
     note = "Parle de ses factures d'énergie, ne connaît pas le chèque énergie."
     client_uuid = factory.Faker("uuid4", cast_to=None)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Written behind the services' back: counted as the service counts a new one.
+        if create:
+            counters.count_new_encounter(
+                instance, session=instance.session, topics=[], signals=[], referrals=[]
+            )
 
-class ReferralFactory(factory.django.DjangoModelFactory):
+
+class _EncounterChildFactory(factory.django.DjangoModelFactory):
+    """A row added to an encounter already counted: its day is counted again, as the
+    services do after a correction."""
+
     class Meta:
-        model = "encounters.Referral"
+        abstract = True
 
     organisation = factory.SelfAttribute("encounter.organisation")
     encounter = factory.SubFactory(EncounterFactory)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            counters.recount_days(
+                organisation_id=instance.organisation_id,
+                days=[local_day(instance.encounter.occurred_at)],
+            )
+
+
+class ReferralFactory(_EncounterChildFactory):
+    class Meta:
+        model = "encounters.Referral"
+
     partner_kind = Partner.Kind.CCAS
+
+
+class EncounterTopicFactory(_EncounterChildFactory):
+    class Meta:
+        model = "encounters.EncounterTopic"
+
+    topic = "rights"
+
+
+class NonTakeUpSignalFactory(_EncounterChildFactory):
+    class Meta:
+        model = "encounters.NonTakeUpSignal"
+
+    right = factory.LazyFunction(lambda: _right("rsa"))
+    reason = "non_demand"
+
+
+def _right(code: str):
+    from encounters.models import Right
+
+    return Right.objects.get(code=code)
 
 
 def conversation_post(**overrides) -> dict:

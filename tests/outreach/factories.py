@@ -7,8 +7,9 @@ from datetime import datetime, time, timedelta
 import factory
 from django.utils import timezone
 
-from core.time import PARIS
-from outreach.models import OutreachSession, SessionKind
+from core.time import PARIS, local_day
+from outreach.models import OutreachSession, SessionKind, SessionStatus
+from reports import counters
 from tests.territories.factories import TerritoryFactory
 
 
@@ -31,6 +32,15 @@ class OutreachSessionFactory(factory.django.DjangoModelFactory):
     def members(self, create, extracted, **kwargs):
         if create and extracted:
             self.members.set(extracted, through_defaults={"organisation": self.organisation})
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Written behind the services' back: count it as they would (a held session
+        # moves the figures of its day; a planned or cancelled one does not).
+        if create and instance.status == SessionStatus.DONE:
+            counters.recount_days(
+                organisation_id=instance.organisation_id, days=[local_day(instance.starts_at)]
+            )
 
 
 def ongoing_session(organisation, **kwargs):

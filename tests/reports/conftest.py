@@ -7,10 +7,15 @@ from datetime import datetime
 import pytest
 
 from core.time import PARIS
-from encounters.models import EncounterTopic, NonTakeUpSignal, Right
+from encounters.models import Right
 from organisations.models import Role
 from outreach.models import SessionStatus
-from tests.encounters.factories import EncounterFactory, ReferralFactory
+from tests.encounters.factories import (
+    EncounterFactory,
+    EncounterTopicFactory,
+    NonTakeUpSignalFactory,
+    ReferralFactory,
+)
 from tests.organisations.factories import MembershipFactory
 from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import PartnerFactory, PlaceFactory, TerritoryFactory
@@ -75,16 +80,14 @@ def field(org, other_org):
     e3 = EncounterFactory(session=late, occurred_at=at(2026, 3, 31, 23, 30), kind="on_site_help")
     e4 = EncounterFactory(session=april, occurred_at=at(2026, 4, 7, 9, 30))
     for encounter, topic in [(e1, "housing"), (e1, "rights"), (e2, "health"), (e4, "health")]:
-        EncounterTopic.objects.create(organisation=org, encounter=encounter, topic=topic)
+        EncounterTopicFactory(encounter=encounter, topic=topic)
     for encounter, right, reason in [
         (e1, rsa, "non_demand"),
         (e2, css, "non_knowledge"),
         (e3, rsa, "non_demand"),
         (e4, rsa, "non_receipt"),
     ]:
-        NonTakeUpSignal.objects.create(
-            organisation=org, encounter=encounter, right=right, reason=reason
-        )
+        NonTakeUpSignalFactory(encounter=encounter, right=right, reason=reason)
     ReferralFactory(encounter=e1, partner=caf, partner_kind="caf", outcome="done")
     ReferralFactory(encounter=e2, partner_kind="ccas", outcome="accepted")
     ReferralFactory(encounter=e4, partner=caf, partner_kind="caf", outcome="proposed")

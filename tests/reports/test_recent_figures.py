@@ -59,7 +59,7 @@ def test_a_territory_counts_its_sub_territories(field, rollups):
 
 def test_a_place_counts_the_sessions_held_there(field, rollups):
     market = Place.objects.get(name="Marché du mardi")
-    table = selectors.recent_months(Scope((field["org"].pk,), THREE_MONTHS), place_id=market.pk)
+    table = selectors.recent_months(Scope((field["org"].pk,), THREE_MONTHS, place_id=market.pk))
     assert _rows(table) == {
         "2026-02-01": [0, 0, 0],
         "2026-03-01": [2, 2, 2],

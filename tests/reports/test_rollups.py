@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from core.time import PARIS, Period
 from encounters import services as encounter_services
-from encounters.models import Encounter, Referral, Right, TapKind
+from encounters.models import Encounter, EncounterKind, Referral, ReferralOutcome, Right, TapKind
 from organisations.models import Organisation, Role
 from outreach import services as session_services
 from outreach.models import SessionStatus
 from reports import rollups, selectors
-from reports.models import RollupLock
+from reports.measures import DIMENSIONS, MEASURES, ROLLUPS, SESSIONS
+from reports.models import DailyHour, RollupLock
 from reports.rollups import (
     MONTHLY,
     ROLLUP_MODELS,
@@ -29,7 +30,7 @@ from reports.rollups import (
     rollup_refresh_day,
     rollup_refresh_days,
 )
-from reports.selectors import Scope
+from reports.selectors import Scope, figure_sums
 from tests.encounters.factories import EncounterFactory
 from tests.organisations.factories import MembershipFactory
 from tests.outreach.factories import OutreachSessionFactory
@@ -116,9 +117,10 @@ def test_every_selector_gives_the_live_figures(field, settings, use_rollups, sco
     scope = _scopes(field)[scope_name]
     settings.REPORTS_USE_ROLLUPS = False
     live = _figures(scope)
-    # The fixture writes with factories, not through the services: rebuild.
-    rollup_rebuild()
     settings.REPORTS_USE_ROLLUPS = use_rollups
+    # As the factories kept them (as the services do), then rebuilt from the live tables.
+    assert _figures(scope) == live
+    rollup_rebuild()
     assert _figures(scope) == live
 
 
@@ -187,7 +189,7 @@ def _encounter(team, session, when: datetime, **fields) -> Encounter:
         author=team["coordinator"].user,
         client_uuid=uuid.uuid4(),
         data=data,
-        occurred_at=when,
+        occurred_at=when.astimezone(UTC),  # as the view gives it
     )
     return encounter
 
@@ -574,3 +576,113 @@ def test_concurrent_writers_of_a_month_leave_exact_rollups(team):
 )
 def test_the_whole_months_of_a_period(first, last, months):
     assert Period.custom(first, last).whole_months() == months
+
+
+# --- One definition per figure (reports/measures.py) -------------------------------
+
+
+def _splits(table) -> list[tuple[str, ...]]:
+    splits = [(), ("territory_id",), ("session_kind",), ("day",), ("month",), tuple(table.keys)]
+    if table is DailyHour:
+        splits.append(("weekday", "hour"))
+    return list(dict.fromkeys(splits))
+
+
+@pytest.mark.parametrize(
+    ("table", "by"),
+    [(table, by) for table in ROLLUPS for by in _splits(table)],
+    ids=lambda value: value.__name__ if isinstance(value, type) else ",".join(value) or "-",
+)
+def test_figure_sums_reads_every_measure_the_same_from_both_sources(field, settings, table, by):
+    """Every measure of every rollup table, split by every dimension the table has:
+    the same from the rollups (kept by the factories as by the services) as from the
+    live tables, on whole months, days around them and filters."""
+    measures = tuple(ROLLUPS[table].values())
+    scopes = _scopes(field)
+    for name in ("march", "year", "31 March to April", "2 March to 7 April, gare", "permanence"):
+        settings.REPORTS_USE_ROLLUPS = False
+        live = figure_sums(scopes[name], measures, by)
+        settings.REPORTS_USE_ROLLUPS = True
+        assert figure_sums(scopes[name], measures, by) == live, name
+        if name == "march":
+            assert live and all(any(row.values()) for row in live.values())
+
+
+def test_every_rollup_column_has_one_definition():
+    """Each column of each rollup table names the measure it keeps, and every measure
+    is kept somewhere: a column added without a definition, or a definition nothing
+    reads, fails here."""
+    for table in ROLLUP_MODELS:
+        assert set(ROLLUPS[table]) == set(table.sums), table.__name__
+        for column in table.keys:
+            assert DIMENSIONS[column].rollup == column
+    kept = {m for columns in ROLLUPS.values() for m in columns.values()}
+    assert kept == set(MEASURES)
+
+
+def test_each_count_is_the_same_in_sql_and_on_a_row_just_saved(team):
+    """The refresh of a day and the live figures count a measure in SQL
+    (Measure.aggregate), the addition of a new encounter on the rows just saved
+    (Measure.of). On rows with every value a condition looks at (both kinds, met before
+    or not, every outcome), both must count the same rows."""
+    session = _session(team, at(2026, 3, 3, 9))
+    for kind in EncounterKind.values:
+        for first_time in (True, False):
+            _encounter_with(team, session, at(2026, 3, 3, 9, 30), kind, first_time)
+    checked = 0
+    for name, measure in MEASURES.items():
+        if measure.source is SESSIONS:
+            continue  # a new encounter adds nothing to the sessions' measures
+        source = measure.source
+        rows = source.model.objects.filter(source.rows, organisation=team["org"])
+        in_sql = rows.aggregate(n=measure.aggregate())["n"]
+        assert sum(measure.of(row) for row in rows) == in_sql, name
+        # The data tells the condition apart: some rows count, and if there is a
+        # condition, some do not.
+        assert 0 < in_sql <= rows.count(), name
+        if measure.where:
+            assert in_sql < rows.count(), name
+        checked += 1
+    assert checked == len(MEASURES) - 4  # all but the four of the sessions
+
+
+@pytest.mark.usefixtures("increments")
+def test_every_value_a_measure_looks_at_adds_up_as_a_refresh(team, settings):
+    """Encounters of both kinds, met before or not, with referrals of every outcome,
+    added one by one: the same rollup rows as a refresh of the day, and the same
+    figures as the live tables for every measure."""
+    session = _session(team, at(2026, 3, 3, 9))
+    _debrief(team, session)
+    for kind in EncounterKind.values:
+        for first_time in (True, False):
+            _encounter_with(team, session, at(2026, 3, 3, 9, 30), kind, first_time)
+    kept = _rollup_rows()
+    rollup_refresh_days(organisation_id=team["org"].pk, days=[date(2026, 3, 3)])
+    assert _rollup_rows() == kept
+    for table in ROLLUPS:
+        measures = tuple(ROLLUPS[table].values())
+        settings.REPORTS_USE_ROLLUPS = False
+        live = figure_sums(march(team), measures, table.keys)
+        settings.REPORTS_USE_ROLLUPS = True
+        assert figure_sums(march(team), measures, table.keys) == live, table.__name__
+
+
+def _encounter_with(team, session, when: datetime, kind: str, first_time: bool) -> Encounter:
+    data = encounter_services.EncounterData(
+        fields={"kind": kind, "first_time": first_time},
+        topics=["rights", "health"],
+        signals=[{"right": team["rsa"], "reason": reason} for reason in ("non_demand",)],
+        referrals=[
+            {"partner": team["caf"] if i % 2 else None, "partner_kind": "caf", "outcome": outcome}
+            for i, outcome in enumerate(ReferralOutcome.values)
+        ],
+    )
+    encounter, _created = encounter_services.encounter_create(
+        organisation=team["org"],
+        session=session,
+        author=team["coordinator"].user,
+        client_uuid=uuid.uuid4(),
+        data=data,
+        occurred_at=when.astimezone(UTC),  # as the view gives it
+    )
+    return encounter

@@ -15,12 +15,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.time import PARIS
-from encounters.models import NonTakeUpSignal, Right
+from encounters.models import Right
 from organisations.models import Role
 from outreach.models import SessionStatus
 from reports.models import Report
 from reports.selectors import headline_labels
-from tests.encounters.factories import EncounterFactory, ReferralFactory
+from tests.encounters.factories import (
+    EncounterFactory,
+    NonTakeUpSignalFactory,
+    ReferralFactory,
+)
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import TerritoryFactory
@@ -52,9 +56,7 @@ def _month_of_field_work(
         encounter = EncounterFactory(
             session=session, occurred_at=datetime(2026, month, day, 9, 10 + i, tzinfo=PARIS)
         )
-        NonTakeUpSignal.objects.create(
-            organisation=org, encounter=encounter, right=rsa, reason="non_demand"
-        )
+        NonTakeUpSignalFactory(encounter=encounter, right=rsa, reason="non_demand")
         ReferralFactory(encounter=encounter, partner_kind="caf", outcome="proposed")
     return territory
 
