@@ -310,13 +310,15 @@ def two_factor_verify(request: OrgRequest) -> HttpResponse:
         return render(request, "registration/lockout.html", status=429)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # While django-otp throttles, no code is even compared: not a wrong code, so it
-        # does not count for the lockout either.
-        if wait := two_factor.wait_seconds(devices_for_user(user)):
-            form.add_error("code", two_factor.wait_message(wait))
-        elif device := match_token(user, form.cleaned_data["code"]):
+        # django-otp throttles each device (the app, the recovery codes) on its own and
+        # compares no code with a throttled one. Refused while one was throttled, the code
+        # may have been right: say to wait, and do not count it for the lockout.
+        wait = two_factor.wait_seconds(devices_for_user(user))
+        if device := match_token(user, form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(_next_url(request))
+        if wait:
+            form.add_error("code", two_factor.wait_message(wait))
         else:
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if AxesProxyHandler.is_locked(request, credentials):

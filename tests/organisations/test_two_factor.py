@@ -246,3 +246,18 @@ def test_the_second_step_page_gets_its_web_manifest(org):
     manifest = held.get(reverse("web_manifest"))
     assert manifest.status_code == 200
     assert manifest.json()["name"]
+
+
+def test_the_apps_right_code_works_while_only_recovery_codes_are_throttled(org, settings):
+    """Each device is throttled on its own: a wait on the recovery codes does not hold
+    back the app's code."""
+    settings.OTP_STATIC_THROTTLE_FACTOR = 60
+    user = MembershipFactory(organisation=org).user
+    client = Client()
+    _login(client, user.email)
+    device, _codes = _turn_on(client)
+    browser = Client()
+    _login(browser, user.email)
+    assert browser.post(reverse("two_factor_verify"), {"code": "000000"}).status_code == 422
+    ok = browser.post(reverse("two_factor_verify"), {"code": _code(device, drift=1)})
+    assert ok.status_code == 302
