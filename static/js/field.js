@@ -342,6 +342,11 @@
     return b;
   }
 
+  // What the list shows now: it is drawn again only when that changes, so that a link or
+  // a button under the volunteer's finger is not replaced by a copy between the press and
+  // the release (the tap then did nothing).
+  let drawn = null;
+
   function showList() {
     if (!list) return;
     const scope = list.dataset.session ? Number(list.dataset.session) : null;
@@ -350,6 +355,12 @@
         (scope === null || i.session === scope) &&
         (i.kind === "note" || i.state === STATE.REVIEW || scope === null),
     );
+    const signature = JSON.stringify([
+      shown.map((i) => [i.id, i.state, i.status, i.reason, i.hasHtml, i.queuedAt, i.session]),
+      choosing && choosing.id,
+    ]);
+    if (signature === drawn) return;
+    drawn = signature;
     const ul = list.querySelector("ul");
     ul.replaceChildren(
       ...shown.map((item) => {

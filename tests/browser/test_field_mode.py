@@ -192,6 +192,13 @@ def test_an_offline_note_refused_on_replay_is_corrected_and_sent_once(login, fie
     status.click()
     item = page.locator("#queue-list li[data-state=review]")
     expect(item).to_contain_text("À revoir : refusé par le serveur, à corriger.")
+    # The list is not drawn again while nothing changes: the link under the finger stays
+    # the same element through a replay (a copy swapped in between the press and the
+    # release made the tap do nothing).
+    item.get_by_role("link", name="Corriger").evaluate("a => { a.dataset.mark = 'kept'; }")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(2_000)
+    expect(item.get_by_role("link", name="Corriger")).to_have_attribute("data-mark", "kept")
     item.get_by_role("link", name="Corriger").click()
     expect(page).to_have_url(re.compile(r"/offline/\d+/$"))
     expect(page.get_by_role("alert")).to_contain_text("rien n’a encore été enregistré")
