@@ -50,7 +50,7 @@ from reports.measures import (
 )
 from reports.models import Report, Rollup
 from reports.rollups import MONTHLY
-from reports.tables import Table
+from reports.tables import Table, round_half_up, round_to_total
 from territories.models import Partner, Place, Territory
 
 
@@ -344,9 +344,15 @@ def conversations_by_place(scope: Scope) -> Table:
     for (pk,), figures in sums.items():
         h = _hours(figures["field_time"])
         n = figures["encounters"]
-        rate = round(10 * n / h) if h else None
+        rate = round_half_up(10 * n / h) if h else None
         key = f"place:{pk}" if pk else "place:none"
-        rows.append((names.get(pk, _("No fixed place")), n, round(h), rate, key))
+        rows.append([names.get(pk, _("No fixed place")), n, h, rate, key])
+    # Whole hours that add up to the key figure's hours (rounded once, from the same
+    # sum): 3.5 + 3 shown 4 + 3 = 7 beside a key figure of 6 was two roundings.
+    whole = _hours(sum((f["field_time"] or timedelta() for f in sums.values()), timedelta()))
+    rounded = round_to_total([r[2] for r in rows], round_half_up(whole))
+    for row, hours in zip(rows, rounded, strict=True):
+        row[2] = hours
     for label, n, h, rate, key in sorted(rows, key=lambda r: (-r[1], r[0])):
         table.add_row(label, [n, h, rate], key)
     return table
@@ -570,7 +576,7 @@ def key_figures_table(scope: Scope, compare: list[tuple[str, Scope]]) -> Table:
         name="key",
     )
     for key, label in headline_labels():
-        table.add_row(str(label), [round(f[key]) for f in figures], key)
+        table.add_row(str(label), [round_half_up(f[key]) for f in figures], key)
     return table
 
 

@@ -38,6 +38,7 @@ from typing import Literal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports.tables import AddsUp, ChartKind, ColumnKind, Row, Table
 
@@ -150,10 +151,22 @@ def masked_summary(tables: list[SuppressedTable]) -> str:
     secondary = sum(t.count(SECONDARY) for t in tables)
     if not primary + secondary:
         return ""
-    return _(
-        "%(total)s figures masked: %(primary)s small counts and %(secondary)s others that "
-        "protect them."
-    ) % {"total": primary + secondary, "primary": primary, "secondary": secondary}
+    total = primary + secondary
+    parts = [
+        ngettext("%(count)s small count", "%(count)s small counts", primary) % {"count": primary}
+    ]
+    if secondary:
+        parts.append(
+            ngettext(
+                "%(count)s other to protect them", "%(count)s others to protect them", secondary
+            )
+            % {"count": secondary}
+        )
+    return _("%(masked)s: %(parts)s.") % {
+        "masked": ngettext("%(count)s figure masked", "%(count)s figures masked", total)
+        % {"count": total},
+        "parts": _(" and ").join(parts),
+    }
 
 
 def format_count(value: int | None) -> str:

@@ -148,11 +148,17 @@ class Table:
         return [row.values[index] for row in self.rows]
 
 
-def round_to_total(values: list[float]) -> list[int]:
-    """``values`` rounded so that they add up to their rounded sum (largest remainders):
-    1.4 + 1.4 + 1.4 is 4.2, shown 2 + 1 + 1 = 4, never 1 + 1 + 1 beside a total of 4."""
+def round_half_up(value: float) -> int:
+    """6.5 hours shown 7, as people round (Python's ``round`` gives 6: half to even)."""
+    return math.floor(value + 0.5)
+
+
+def round_to_total(values: list[float], total: int | None = None) -> list[int]:
+    """``values`` rounded so that they add up to their rounded sum, or to ``total`` where
+    the page shows that whole rounded once elsewhere (largest remainders): 1.4 + 1.4 + 1.4
+    is 4.2, shown 2 + 1 + 1 = 4, never 1 + 1 + 1 beside a total of 4."""
     floors = [math.floor(v) for v in values]
-    short = round(sum(values)) - sum(floors)
+    short = (round_half_up(sum(values)) if total is None else total) - sum(floors)
     # The largest fractional parts get the units left over (the first one on a tie).
     order = sorted(range(len(values)), key=lambda n: (floors[n] - values[n], n))
     for n in order[: max(short, 0)]:

@@ -353,3 +353,18 @@ def test_primary_masking_only_for_separate_measures():
     assert [c.hidden for c in masked.rows[1].cells] == [True, False]
     assert [c.hidden for c in masked.rows[2].cells] == [False, False]  # 0 and 12 shown
     assert not masked.show_row_totals and not masked.show_column_totals
+
+
+def test_the_masked_figures_are_counted_in_words_that_agree():
+    """ "22 petits effectifs et 1 autres…" read wrong: each count takes its own plural."""
+    from reports.suppression import masked_summary
+
+    one = suppress(grid([[3]], totals=False), 11)
+    assert masked_summary([one]) == "1 chiffre masqué : 1 petit effectif."
+    # Two small cells of a column with a large total: a third cell protects them.
+    pair = suppress(grid([[3, 40], [40, 40]]), 11)
+    primary, secondary = pair.count("primary"), pair.count("secondary")
+    assert (primary, secondary) == (1, 3)
+    assert masked_summary([pair]) == (
+        "4 chiffres masqués : 1 petit effectif et 3 autres pour les protéger."
+    )

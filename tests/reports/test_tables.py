@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from core.time import PARIS, Period
 from outreach.models import SessionStatus
-from reports.report import federation_tables, for_outsiders
-from reports.tables import round_to_total
+from reports.report import federation_tables, for_outsiders, report_tables
+from reports.tables import round_half_up, round_to_total
 from tests.organisations.factories import OrganisationFactory
 from tests.outreach.factories import OutreachSessionFactory
-from tests.territories.factories import TerritoryFactory
+from tests.territories.factories import PlaceFactory, TerritoryFactory
 
 
 def test_round_to_total_gives_the_units_left_to_the_largest_fractions():
@@ -27,7 +27,7 @@ def test_round_to_total_gives_the_units_left_to_the_largest_fractions():
 @given(st.lists(st.floats(0, 10_000, allow_nan=False), max_size=12))
 def test_rounded_parts_add_up_to_the_rounded_whole(values):
     parts = round_to_total(values)
-    assert sum(parts) == round(sum(values))
+    assert sum(parts) == round_half_up(sum(values))
     assert all(abs(p - v) < 1 for p, v in zip(parts, values, strict=True))
 
 
@@ -53,3 +53,26 @@ def test_the_federations_hours_add_up_to_the_whole():
     whole = key.rows[1].cells[0].value
     assert whole == 4 and sum(parts) == 4
     assert side_by_side.column_totals[hours].value == whole
+
+
+@pytest.mark.django_db
+def test_the_hours_by_place_add_up_to_the_key_figure():
+    """The tester's Picardie month: 3 h 30 at the market and 3 h at Grandvilliers. The key
+    figure said 6 (6.5 rounded half to even) beside places of 4 + 3 = 7."""
+    org = OrganisationFactory()
+    territory = TerritoryFactory(organisation=org)
+    for day, minutes in ((1, 210), (2, 180)):
+        start = datetime(2026, 11, day, 9, tzinfo=PARIS)
+        OutreachSessionFactory(
+            territory=territory,
+            place=PlaceFactory(organisation=org, territory=territory),
+            starts_at=start,
+            ends_at=start + timedelta(minutes=minutes),
+            status=SessionStatus.DONE,
+        )
+    tables = report_tables((org.pk,), Period.month(datetime(2026, 11, 1).date()))
+    key, places = tables[0], next(t for t in tables if t.name == "places")
+    hours = key.rows[key.row_index("hours")].values[0]
+    by_place = [row.values[1] for row in places.rows]
+    assert hours == 7
+    assert sorted(by_place) == [3, 4] and sum(by_place) == hours
