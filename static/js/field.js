@@ -100,6 +100,13 @@
         // What was queued is on the server now: show the server's totals again.
         htmx.ajax("GET", location.pathname, { target: "#counters", swap: "outerHTML" });
       }
+      const noteSentHere = before.some(
+        (old) =>
+          old.session === sessionHere &&
+          old.kind === "note" &&
+          !items.some((now) => now.id === old.id),
+      );
+      if (noteSentHere) showConversations();
     });
     window.addEventListener("online", () => replay(true));
     window.addEventListener("pageshow", () => replay());
@@ -300,6 +307,24 @@
     render();
   });
   rememberServerCounts();
+
+  // A note sent from the queue is on the server: list it with the others, as the page
+  // would after a reload (else it left "on this phone" and showed nowhere, and a
+  // volunteer who thought it lost typed it again).
+  function showConversations() {
+    const here = document.getElementById("conversations");
+    if (!here) return;
+    fetch(location.pathname, { credentials: "same-origin", cache: "no-store" })
+      .then((r) => (r.ok && !r.redirected ? r.text() : null))
+      .then((html) => {
+        if (!html) return;
+        const fresh = new DOMParser()
+          .parseFromString(html, "text/html")
+          .getElementById("conversations");
+        if (fresh) here.replaceWith(document.adoptNode(fresh));
+      })
+      .catch(() => {});
+  }
 
   // --- What waits on the phone: the list on the field page and in "À revoir" -------
   const list = document.getElementById("queue-list");

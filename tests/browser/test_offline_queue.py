@@ -216,6 +216,9 @@ def test_offline_the_field_page_tells_the_truth(login, org, volunteer):
     expect(mine).to_have_text("Vous : 5 contacts, 1 refus")
     assert ContactTap.objects.filter(kind="contact").count() == 5
     assert Encounter.objects.count() == 1
+    # The note left the phone: it is listed with the conversations, without a reload.
+    expect(page.get_by_role("heading", name="1 échange pendant cette action")).to_be_visible()
+    expect(page.locator("#conversations")).to_contain_text("Cherche un logement.")
 
 
 def test_logging_out_never_drops_the_queue(login, org, volunteer):
