@@ -136,11 +136,26 @@ def confirm(*, device: TOTPDevice) -> list[str]:
     TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=device.user).delete()
-    static = StaticDevice.objects.create(user=device.user, name="recovery", confirmed=True)
+    return issue_recovery_codes(user=device.user)
+
+
+@transaction.atomic
+def issue_recovery_codes(*, user: AbstractBaseUser) -> list[str]:
+    """Fresh recovery codes, replacing any earlier ones (shown once by the caller)."""
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
     return codes
+
+
+def needs_recovery_codes(user: AbstractBaseUser) -> bool:
+    """A member whose second factor is a passkey and who never got recovery codes (they
+    come with the app; a passkey alone left no way back in after losing the phone)."""
+    return (
+        WebAuthnCredential.objects.filter(user=user).exists()
+        and not StaticDevice.objects.filter(user=user).exists()
+    )
 
 
 @transaction.atomic

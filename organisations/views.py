@@ -270,6 +270,11 @@ def two_factor_setup(request: OrgRequest) -> HttpResponse:
         "passkeys": two_factor.passkeys(user),
         "next": _next_url(request),
     }
+    if user.is_verified() and two_factor.needs_recovery_codes(user):
+        # The first passkey of a member without the app: the codes, once, as for the app.
+        codes = two_factor.issue_recovery_codes(user=user)
+        context = {"codes": codes, "next": _next_url(request)}
+        return render(request, "organisations/two_factor_codes.html", context)
     if two_factor.has_app(user):
         context["has_app"] = True
         context["codes_left"] = two_factor.recovery_codes_left(user)

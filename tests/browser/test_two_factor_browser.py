@@ -6,6 +6,7 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from tests.organisations.factories import MembershipFactory
 
@@ -76,7 +77,11 @@ def test_add_a_passkey_then_sign_in_with_it(login, org, settings, live_server):
 
     page.goto("/two-factor/")
     page.get_by_role("button", name="Ajouter une clé d’accès").click()
-    # The page reloads with the new passkey in the list; it can be named.
+    # The page reloads with the recovery codes, once: a passkey alone would leave no way
+    # back in after losing the phone.
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    # Back on the page, the new passkey is in the list; it can be named.
+    page.goto("/two-factor/")
     page.get_by_role("button", name="Supprimer cette clé d’accès").wait_for()
     page.get_by_label("Nom").fill("Téléphone de l’équipe")
     page.get_by_role("button", name="Renommer").click()

@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp_webauthn.models import WebAuthnCredential
 
 from organisations.models import Role
@@ -66,6 +67,12 @@ def test_a_passkey_is_added_named_and_then_used_at_the_second_step(org):
     assert "Ajouter une clé d’accès" in page
     assert 'id="otp_webauthn_config"' in page
     passkey = _register(setup)
+    # A passkey alone must not leave the member without a way back in: the page shows
+    # ten recovery codes once (the browser reloads it after the passkey is added).
+    codes = setup.get(reverse("two_factor_setup"))
+    assert codes.context["codes"] and len(codes.context["codes"]) == 10
+    assert StaticToken.objects.filter(device__user=user).count() == 10
+    assert "codes" not in setup.get(reverse("two_factor_setup")).context
     credential = WebAuthnCredential.objects.get(user=user)
     rename = reverse("passkey_rename", args=[credential.pk])
     assert setup.post(rename, {"name": "Téléphone de l’équipe"}).status_code == 302
