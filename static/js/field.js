@@ -408,10 +408,17 @@
             a.href = Q.reviewPath(item.id);
             a.textContent = list.dataset.correct;
             actions.append(a);
-          } else if (item.status !== 409) {
+          } else if (![404, 409, 410].includes(item.status)) {
+            // A replaced, cancelled or conflicting item would only be refused again.
             actions.append(button(list.dataset.retry, "retry", item.id));
           }
-          if (item.status === 404 || item.status === 410) {
+          // Elsewhere it may go: a session replaced or cancelled, or (a tap, which has
+          // nothing to correct) one that has not started yet.
+          if (
+            item.status === 404 ||
+            item.status === 410 ||
+            (item.status === 422 && item.kind !== "note")
+          ) {
             actions.append(button(list.dataset.move, "move", item.id));
           }
           actions.append(button(list.dataset.discard, "discard", item.id));

@@ -386,6 +386,8 @@ def test_an_item_of_a_replaced_or_cancelled_action_is_sent_to_another(login, org
     expect(items).to_have_count(2)
     for n in (2, 1):
         item = items.first
+        # Sent again as it is, it would only be refused again.
+        expect(item.get_by_role("button", name="Renvoyer")).to_have_count(0)
         item.get_by_role("button", name="Envoyer vers une autre action").click()
         choice = item.get_by_label("L’envoyer vers")
         expect(choice).to_be_visible()
@@ -409,3 +411,29 @@ def test_an_item_of_a_replaced_or_cancelled_action_is_sent_to_another(login, org
         (other.pk, "Partie ailleurs.")
     ]
     assert OutreachSession.objects.get(pk=other.pk).brief_contacts == 1
+
+
+def test_a_tap_on_an_action_not_started_can_be_sent_to_one_under_way(login, org, volunteer):
+    """The field page of tomorrow's action keeps its tap buttons: a tap there is refused
+    (422, not started) and goes to "À revoir", which offers to send it to an action
+    under way (a tap has nothing to correct)."""
+    now = timezone.now()
+    tomorrow = OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org),
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=1, hours=2),
+        members=[volunteer],
+    )
+    under_way = _session_now(org, volunteer)
+    page = _open_field(login, volunteer, tomorrow)
+    _tap(page)
+    expect(page.locator("#queue-status")).to_have_text("1 à revoir", timeout=30_000)
+    page.goto("/offline/")
+    item = page.locator("#queue-list li[data-state=review]")
+    expect(item).to_have_count(1)
+    item.get_by_role("button", name="Envoyer vers une autre action").click()
+    item.get_by_label("L’envoyer vers").select_option(str(under_way.pk))
+    item.get_by_role("button", name="Envoyer", exact=True).click()
+    _wait_until(page, QUEUE_IS_EMPTY, timeout=30)
+    assert ContactTap.objects.filter(session=under_way).count() == 1
+    assert not ContactTap.objects.filter(session=tomorrow).exists()
