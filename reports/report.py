@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,9 +18,11 @@ from reports.models import Report
 from reports.selectors import Scope
 from reports.suppression import (
     Equation,
+    FindMasks,
     Key,
     Reason,
     SuppressedTable,
+    find_masks,
     group_small,
     protect,
     total_key,
@@ -32,7 +35,9 @@ def report_period(kind: str, start: date) -> Period:
     return Period.month(start) if kind == Report.Kind.MONTH else Period.year(start)
 
 
-def federation_tables(organisations: list[Organisation], period: Period) -> list[Table]:
+def federation_tables(
+    organisations: list[Organisation], period: Period, *, compare: bool = True
+) -> list[Table]:
     """Figures across organisations: each one side by side (a row each, the whole as the
     columns' totals), then the report of them all together."""
     table = Table(
@@ -55,7 +60,7 @@ def federation_tables(organisations: list[Organisation], period: Period) -> list
     columns = [round_to_total([f[key] for f in figures]) for key in keys]
     for n, organisation in enumerate(organisations):
         table.add_row(organisation.name, [column[n] for column in columns])
-    return [table, *report_tables(tuple(o.pk for o in organisations), period)]
+    return [table, *report_tables(tuple(o.pk for o in organisations), period, compare=compare)]
 
 
 def report_comparison(period: Period, today: date | None = None) -> Comparison:
@@ -82,27 +87,42 @@ def report_comparison(period: Period, today: date | None = None) -> Comparison:
     return Comparison.of(period, today)
 
 
-def report_tables(
-    organisation_ids: tuple[int, ...], period: Period, today: date | None = None
-) -> list[Table]:
-    """The figures of a report, live from the database."""
+def compared_periods(period: Period, today: date | None = None) -> list[tuple[str, Period]]:
+    """The periods a report of ``period`` sets beside it, with their column's heading, in
+    the order of the key figures' columns."""
     comparison = report_comparison(period, today)
-    scope = Scope(organisation_ids, period)
-    previous = scope.with_period(comparison.previous)
-    last_year = scope.with_period(comparison.last_year)
     if comparison.running:
         # The same days: "1er–2 novembre 2026", never the whole of November.
-        compare = [(span_label(comparison.previous), previous)]
+        others = [(span_label(comparison.previous), comparison.previous)]
         if comparison.last_year != comparison.previous:  # a year: the two are one
-            compare.append((span_label(comparison.last_year), last_year))
-    elif period.kind == "month":
-        compare = [(_("Previous month"), previous), (_("Same month last year"), last_year)]
-    elif period.kind == "quarter":
-        compare = [(_("Previous quarter"), previous), (_("Same quarter last year"), last_year)]
-    else:
-        compare = [(_("Previous year"), previous)]
-    scope = scope.with_period(comparison.current)
-    key = selectors.key_figures_table(scope, compare)
+            others.append((span_label(comparison.last_year), comparison.last_year))
+        return others
+    if period.kind == "month":
+        return [
+            (_("Previous month"), comparison.previous),
+            (_("Same month last year"), comparison.last_year),
+        ]
+    if period.kind == "quarter":
+        return [
+            (_("Previous quarter"), comparison.previous),
+            (_("Same quarter last year"), comparison.last_year),
+        ]
+    return [(_("Previous year"), comparison.previous)]
+
+
+def report_tables(
+    organisation_ids: tuple[int, ...],
+    period: Period,
+    today: date | None = None,
+    *,
+    compare: bool = True,
+) -> list[Table]:
+    """The figures of a report, live from the database (without the periods compared,
+    for ``compare=False``)."""
+    comparison = report_comparison(period, today)
+    scope = Scope(organisation_ids, comparison.current)
+    others = [(label, scope.with_period(p)) for label, p in compared_periods(period, today)]
+    key = selectors.key_figures_table(scope, others if compare else [])
     if comparison.running:
         key.columns[0] = span_label(comparison.current)
     return [
@@ -377,49 +397,27 @@ def report_links(tables: list[Table]) -> list[Equation]:
     return links
 
 
+# What an output already published makes of a figure of another one (see
+# reports.publication): the figures to show as they are, and the marks to keep.
+Marks = Callable[[list[Table]], tuple[frozenset[Key], dict[Key, Reason]]]
+
+
 def for_outsiders(
     tables: list[Table],
     threshold: int,
-    public: frozenset[Key] = frozenset(),
-    fixed: dict[Key, Reason] | None = None,
+    marks: Marks | None = None,
+    masks: FindMasks = find_masks,
 ) -> list[SuppressedTable]:
     """The report's tables with small counts masked across all of them: small categories
-    gathered first, then every count published twice protected in both places (and the
-    figures another output publishes as ``public`` and ``fixed``, see ``protect``)."""
+    gathered first, then every count published twice protected in both places. ``marks``
+    gives, for the gathered tables, the figures other outputs already publish (shown
+    there: shown here, never a complement; masked there: masked here; see ``protect``)."""
     grouped = [
         group_small(t, threshold, *labels) if (labels := _others_labels(t.name)) else t
         for t in tables
     ]
-    return protect(grouped, threshold, report_links(grouped), public, fixed)
-
-
-def federation_for_outsiders(
-    organisations: list[Organisation], period: Period, threshold: int
-) -> list[SuppressedTable]:
-    """The federation's tables, masked so that each organisation's row carries the marks of
-    its own report of the period (a figure shown there is shown here, a figure masked there
-    is masked here) and the complements are found among the wholes. Masked on its own,
-    the federation could hide a figure the organisation publishes and show the total: the
-    other organisation's small count was then the total minus what the reports show.
-    Quarters have no report of their own: their rows are masked on their own."""
-    public: set[Key] = set()
-    fixed: dict[Key, Reason] = {}
-    if period.kind != "quarter":
-        names = [name for name, _label in selectors.headline_labels()]
-        for n, organisation in enumerate(organisations):
-            own = for_outsiders(
-                report_tables((organisation.pk,), period), organisation.small_count_threshold
-            )
-            marks = {row.key: row.cells[0] for row in own[0].rows}
-            for j, name in enumerate(names):
-                if (cell := marks.get(name)) is None:
-                    continue
-                if cell.hidden:
-                    fixed[(0, "cell", n, j)] = cell.reason
-                else:
-                    public.add((0, "cell", n, j))
-    tables = federation_tables(organisations, period)
-    return for_outsiders(tables, threshold, frozenset(public), fixed)
+    public, fixed = marks(grouped) if marks else (frozenset(), {})
+    return protect(grouped, threshold, report_links(grouped), public, fixed, masks)
 
 
 def federation_threshold(organisations: list[Organisation]) -> int:

@@ -28,10 +28,9 @@ from reports import exports, selectors, services
 from reports.charts import chart_for, table_only
 from reports.forms import ReportNarrativeForm
 from reports.models import Report
+from reports.publication import federation_for_outsiders, report_for_outsiders
 from reports.report import (
-    federation_for_outsiders,
     federation_threshold,
-    for_outsiders,
     report_comparison,
     report_figures,
     report_period,
@@ -137,7 +136,7 @@ def _render_report(
     refusal: list[str] | None = None,
 ) -> HttpResponse:
     figures = report_figures(report, request.organisation)
-    tables = for_outsiders(figures.tables, figures.threshold)
+    tables = report_for_outsiders(report, request.organisation, figures)
     key = period_key(report.kind, report.start)
     context = {
         "report": report,
@@ -210,8 +209,7 @@ def report_download(request: OrgRequest, kind: str, key: str, fmt: str) -> HttpR
                 request,
                 _("Other reports of your organisation are being prepared: try again in a minute."),
             )
-        figures = report_figures(report, request.organisation)
-        tables = for_outsiders(figures.tables, figures.threshold)
+        tables = report_for_outsiders(report, request.organisation)
         content = render_export(fmt, tables, organisation=request.organisation.name, report=report)
     name = f"terrain-{slugify(request.organisation.slug)}-{key}.{fmt}"
     response = HttpResponse(content, content_type=FORMATS[fmt])
@@ -314,7 +312,7 @@ def _federation(request: OrgRequest, kind: str, key: str):
         key=lambda o: o.name,
     )
     threshold = federation_threshold(organisations)
-    tables = federation_for_outsiders(organisations, period, threshold)
+    tables = federation_for_outsiders(organisations, period)
     return period, organisations, threshold, tables
 
 

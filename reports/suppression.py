@@ -32,6 +32,7 @@ Before masking, ``group_small`` gathers the small categories of a table into one
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
@@ -67,6 +68,13 @@ class SuppressedRow:
     # The row's total, when the table has row totals (several columns), else None.
     total: Cell | None
     key: str = ""
+    # The keys of the rows gathered into this one ("Other places"), else empty.
+    members: tuple[str, ...] = ()
+
+    @property
+    def covers(self) -> frozenset[str]:
+        """The keys of the rows whose people this row counts."""
+        return frozenset(self.members or (self.key,))
 
 
 @dataclass(frozen=True)
@@ -583,6 +591,7 @@ def _build(table: Table, hidden: dict[Key, Reason], threshold: int | None) -> Su
             cells=tuple(cell(("cell", i, j)) for j in range(len(table.columns))),
             total=cell(("row", i)) if table.has_row_totals else None,
             key=row.key,
+            members=row.members,
         )
         for i, row in enumerate(table.rows)
     )
@@ -608,12 +617,29 @@ def _build(table: Table, hidden: dict[Key, Reason], threshold: int | None) -> Su
     )
 
 
+def find_masks(
+    tables: list[Table],
+    threshold: int,
+    links: list[Equation] = (),
+    public: frozenset[Key] = frozenset(),
+    fixed: dict[Key, Reason] | None = None,
+) -> dict[Key, Reason]:
+    """The figures ``protect`` masks, by member key ``(t, *key)``, and why."""
+    return _Suppressor(list(tables), threshold, list(links), public, fixed).run()
+
+
+# ``find_masks`` or a function that gives the same (reports.publication keeps it in the
+# cache).
+FindMasks = Callable[..., dict[Key, Reason]]
+
+
 def protect(
     tables: list[Table],
     threshold: int,
     links: list[Equation] = (),
     public: frozenset[Key] = frozenset(),
     fixed: dict[Key, Reason] | None = None,
+    masks: FindMasks = find_masks,
 ) -> list[SuppressedTable]:
     """The tables of one output with small counts masked, for eyes outside the team.
 
@@ -622,7 +648,7 @@ def protect(
     ``public`` are figures another output already shows (never masked here, never a
     complement: hiding them would protect nothing) and ``fixed`` the marks another
     output gives the same figures (kept here, so that one figure has one mark)."""
-    hidden = _Suppressor(list(tables), threshold, list(links), public, fixed).run()
+    hidden = masks(list(tables), threshold, list(links), public, fixed)
     by_table: dict[int, dict[Key, Reason]] = {t: {} for t in range(len(tables))}
     for (t, *key), reason in hidden.items():
         by_table[t][tuple(key)] = reason
@@ -670,9 +696,10 @@ def group_small(table: Table, threshold: int, label: str, all_label: str = "") -
     for j, k in table.rates.items():
         if hours is not None and merged[hours]:
             merged[j] = round(10 * (merged[k] or 0) / merged[hours])
-    return replace(
-        table, rows=[*kept, Row(label if kept else all_label or label, merged, "others")]
+    others = Row(
+        label if kept else all_label or label, merged, "others", tuple(row.key for row in small)
     )
+    return replace(table, rows=[*kept, others])
 
 
 def displayed(table: Table | SuppressedTable) -> SuppressedTable:

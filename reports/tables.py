@@ -44,6 +44,13 @@ class Row:
     values: list[int | None]
     # A stable name for the row when other tables refer to it ("conversations"...).
     key: str = ""
+    # The keys of the rows gathered into this one ("Other places"), else empty.
+    members: tuple[str, ...] = ()
+
+    @property
+    def covers(self) -> frozenset[str]:
+        """The keys of the rows whose people this row counts."""
+        return frozenset(self.members or (self.key,))
 
     def total(self) -> int:
         return sum(v for v in self.values if v is not None)

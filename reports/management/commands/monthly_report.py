@@ -7,7 +7,8 @@ from django.utils import translation
 
 from organisations.models import Organisation
 from reports import selectors
-from reports.report import for_outsiders, report_figures
+from reports.publication import report_for_outsiders
+from reports.report import report_figures
 from reports.report_views import FORMATS, parse_period, render_export
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 organisation_id=organisation.pk, kind=kind, start=start
             )
             figures = report_figures(report, organisation)
-            tables = for_outsiders(figures.tables, figures.threshold)
+            tables = report_for_outsiders(report, organisation, figures)
             content = render_export(
                 options["format"], tables, organisation=organisation.name, report=report
             )
