@@ -161,16 +161,23 @@ def mark(value: int | None, parts: list[Part], threshold: int) -> Reason | bool 
     return None
 
 
+# The outputs whose figures add up to another's: each a way of splitting it.
+Split = list[Published]
+
+
 @dataclass
 class Sources:
-    """The outputs each figure of an output adds up, by where the figure stands."""
+    """The outputs each figure of an output adds up, by where the figure stands. A figure
+    can often be split several ways (a quarter across organisations is its organisations'
+    months, and also the federation's months): it is public when one way shows every
+    part, else masked when one way pins a masked part."""
 
-    # Every figure of the period (empty for a monthly report of one organisation: the unit).
-    whole: list[Published] = field(default_factory=list)
-    # The organisations side by side: row n's parts.
-    by_row: list[list[Published]] = field(default_factory=list)
+    # Every figure of the period (none for a monthly report of one organisation: the unit).
+    whole: list[Split] = field(default_factory=list)
+    # The organisations side by side: row n's splits.
+    by_row: list[list[Split]] = field(default_factory=list)
     # The key figures' columns after the first: the periods set beside it.
-    compared: list[list[Published]] = field(default_factory=list)
+    compared: list[list[Split]] = field(default_factory=list)
 
     def marks(self, tables: list[Table], threshold: int) -> tuple[frozenset[Key], dict]:
         """For ``protect``: the figures that are public, and those to mask."""
@@ -180,26 +187,26 @@ class Sources:
         for t, table in enumerate(tables):
             values, _equations = members_and_equations(table)
             for key in protected_members(table, values):
-                parts_from, ref = self._where(table, key, headline)
-                result = mark(values[key], [p.part(ref) for p in parts_from], threshold)
-                if result is True:
+                splits, ref = self._where(table, key, headline)
+                found = [
+                    mark(values[key], [p.part(ref) for p in split], threshold) for split in splits
+                ]
+                if True in found:  # worked out from what is shown anyway
                     public.add((t, *key))
-                elif result:
-                    fixed[(t, *key)] = result
+                elif reasons := [r for r in found if r]:
+                    fixed[(t, *key)] = reasons[0]
         return frozenset(public), fixed
 
-    def _where(self, table: Table, key: Key, headline: list[str]) -> tuple[list, Ref]:
+    def _where(self, table: Table, key: Key, headline: list[str]) -> tuple[list[Split], Ref]:
         kind = key[0]
         if table.name == "key":  # measures by period: one column per period
             _kind, i, j = key
-            parts = self.whole if j == 0 else self._compared(j - 1)
-            return parts, ("cell", "key", frozenset({table.rows[i].key}), 0)
+            splits = self.whole if j == 0 else _at(self.compared, j - 1)
+            return splits, ("cell", "key", frozenset({table.rows[i].key}), 0)
         if table.name == "organisations":  # the key figures, one row per organisation
             j = key[-1]
             ref = ("cell", "key", frozenset({headline[j]}), 0)
-            if kind == "cell":
-                return (self.by_row[key[1]] if key[1] < len(self.by_row) else []), ref
-            return self.whole, ref
+            return (_at(self.by_row, key[1]) if kind == "cell" else self.whole), ref
         if kind == "cell":
             return self.whole, ("cell", table.name, table.rows[key[1]].covers, key[2])
         if kind == "row":
@@ -208,8 +215,9 @@ class Sources:
             return self.whole, ("col", table.name, key[1])
         return self.whole, ("grand", table.name)
 
-    def _compared(self, n: int) -> list[Published]:
-        return self.compared[n] if n < len(self.compared) else []
+
+def _at(splits: list[list[Split]], n: int) -> list[Split]:
+    return splits[n] if n < len(splits) else []
 
 
 def _digest(tables: list[Table], threshold: int, public: frozenset, fixed: dict) -> str:
@@ -245,6 +253,21 @@ def cached_masks(tables, threshold, links, public=frozenset(), fixed=None) -> di
     return found
 
 
+def _month_starts(period: Period, today: date | None = None) -> list[date]:
+    """The months a period is made of: its whole months, or the month under way when the
+    period is that month so far; none for other days."""
+    today = today or timezone.localdate()
+    running = period.end == today + timedelta(days=1)
+    if period.start.day != 1 or not (period.end.day == 1 or running):
+        return []
+    starts = []
+    start = period.start
+    while start < period.end:
+        starts.append(start)
+        start = add_months(start, 1)
+    return starts
+
+
 class Publisher:
     """The outputs of some organisations as sent outside, each computed once."""
 
@@ -259,6 +282,7 @@ class Publisher:
         }
         self.first = {o.pk: services.first_activity(o).replace(day=1) for o in organisations}
         self.months: dict[tuple[int, date], Published] = {}
+        self.outputs: dict[tuple, Published] = {}
         # When the figures come from the rollups, a month's figures change only with its
         # rollups, and every write of those takes the month's lock row and stamps it: the
         # stamp names the month's figures in the cache.
@@ -288,7 +312,8 @@ class Publisher:
             return Published(for_outsiders(tables, threshold, masks=cached_masks), threshold)
         threshold = organisation.small_count_threshold
         stamp = self.stamps.get((organisation.pk, start))
-        name = f"published-month:{organisation.pk}:{start}:{threshold}:{stamp and stamp.timestamp()}:{self.today}"
+        version = stamp.timestamp() if stamp else None
+        name = f"published-month:{organisation.pk}:{start}:{threshold}:{version}:{self.today}"
         found = cache.get(name) if stamp else None
         if found is None:
             tables = report_tables(
@@ -303,17 +328,12 @@ class Publisher:
         """The monthly reports a period adds up: its whole months, or the month under way
         when the period is that month so far. None for other days (the same days of the
         month before, which no report publishes)."""
-        running = period.end == self.today + timedelta(days=1)
-        if period.start.day != 1 or not (period.end.day == 1 or running):
-            return []
-        found = []
-        start = period.start
-        while start < period.end:
-            for organisation in organisations:
-                if start >= self.first[organisation.pk]:  # before: nothing to publish
-                    found.append(self.month(organisation, start))
-            start = add_months(start, 1)
-        return found
+        return [
+            self.month(organisation, start)
+            for start in _month_starts(period, self.today)
+            for organisation in organisations
+            if start >= self.first[organisation.pk]  # before: nothing to publish
+        ]
 
     # -- outputs that add months up -------------------------------------------------------
 
@@ -321,23 +341,48 @@ class Publisher:
         self, organisations: list[Organisation], period: Period, *, compare: bool = True
     ) -> Sources:
         current = report_comparison(period, self.today).current
-        unit = len(organisations) == 1 and period.kind == "month"
-        sources = Sources(whole=[] if unit else self._months_of(organisations, current))
+        sources = Sources(whole=self._splits(organisations, period, current))
         if len(organisations) > 1:
-            sources.by_row = [self._months_of([o], current) for o in organisations]
+            sources.by_row = [self._splits([o], period, current) for o in organisations]
         if compare:
             for _label, other in compared_periods(period, self.today):
                 if other.kind in ("month", "quarter", "year"):  # an output of its own
-                    sources.compared.append([self.output(organisations, other)])
+                    sources.compared.append([[self.output(organisations, other)]])
                 else:  # the same months: their reports; the same days: none
-                    sources.compared.append(self._months_of(organisations, other))
+                    sources.compared.append([self._months_of(organisations, other)])
         return sources
+
+    def _splits(
+        self, organisations: list[Organisation], period: Period, current: Period
+    ) -> list[Split]:
+        """The published outputs that add up to the figures of ``period``: the monthly
+        reports of its organisations and, for a quarter or a year, the outputs of the same
+        organisations by month (and by quarter, for a year), and each organisation's own
+        report of the year."""
+        if len(organisations) == 1 and period.kind == "month":
+            return []  # the unit
+        splits = [self._months_of(organisations, current)]
+        if period.kind == "year" and len(organisations) > 1:
+            splits.append([self.output([o], period) for o in organisations])
+        if len(organisations) > 1 and period.kind in ("quarter", "year"):
+            months = _month_starts(current, self.today)
+            splits.append([self.output(organisations, Period.month(m)) for m in months])
+            if period.kind == "year":
+                quarters = sorted({Period.quarter(m).start for m in months})
+                splits.append([self.output(organisations, Period.quarter(q)) for q in quarters])
+        return [split for split in splits if split]
 
     def output(self, organisations: list[Organisation], period: Period) -> Published:
         """The first column of the output of ``period`` as sent: what a column set
         beside another period must show the same way."""
         if len(organisations) == 1 and period.kind == "month":
             return self.month(organisations[0], period.start)
+        name = (tuple(o.pk for o in organisations), period)
+        if name not in self.outputs:
+            self.outputs[name] = self._output(organisations, period)
+        return self.outputs[name]
+
+    def _output(self, organisations: list[Organisation], period: Period) -> Published:
         if len(organisations) == 1:
             organisation = organisations[0]
             report = self.validated.get((organisation.pk, Report.Kind.YEAR, period.start))
