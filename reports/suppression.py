@@ -484,17 +484,14 @@ def prior_bounds(reason: Reason, threshold: int) -> tuple[int, float]:
     return (1, threshold - 1) if reason == PRIMARY else (1, math.inf)
 
 
-def bounds(
+def _programme(
     equations: list[Equation],
     values: dict[Key, int | None],
     hidden: dict[Key, Reason],
     threshold: int,
-) -> dict[Key, tuple[float, float]]:
-    """The smallest and largest value of each masked member given everything published
-    (the equations with their shown members, and the bounds of each mark): a linear
-    programme per member and direction (HiGHS, through SciPy)."""
-    from scipy.optimize import linprog  # loaded only when something is masked
-
+) -> tuple[list[Key], list[list[int]], list[int], list[tuple]]:
+    """What is published, as a linear programme over the masked members: their keys, the
+    equations' rows and right-hand sides, and each member's bounds from its mark."""
     keys = sorted(hidden, key=repr)
     index = {key: n for n, key in enumerate(keys)}
     rows, rhs = [], []
@@ -515,9 +512,27 @@ def bounds(
         (low, None if high == math.inf else high)
         for low, high in (prior_bounds(hidden[key], threshold) for key in keys)
     ]
+    return keys, rows, rhs, box
+
+
+def bounds(
+    equations: list[Equation],
+    values: dict[Key, int | None],
+    hidden: dict[Key, Reason],
+    threshold: int,
+    only: set[Key] | None = None,
+) -> dict[Key, tuple[float, float]]:
+    """The smallest and largest value of each masked member (of ``only`` those, when
+    given) given everything published (the equations with their shown members, and the
+    bounds of each mark): a linear programme per member and direction (HiGHS, through
+    SciPy)."""
+    from scipy.optimize import linprog  # loaded only when something is masked
+
+    keys, rows, rhs, box = _programme(equations, values, hidden, threshold)
     found: dict[Key, tuple[float, float]] = {}
-    for key in keys:
-        n = index[key]
+    for n, key in enumerate(keys):
+        if only is not None and key not in only:
+            continue
         if not any(row[n] for row in rows):
             found[key] = prior_bounds(hidden[key], threshold)
             continue
@@ -534,6 +549,47 @@ def bounds(
                 span.append(sign * result.fun)
         found[key] = (span[0], span[1])
     return found
+
+
+# How many solutions ``free_members`` tries before the members left get a programme each.
+PROBES = 6
+
+
+def free_members(
+    equations: list[Equation],
+    values: dict[Key, int | None],
+    hidden: dict[Key, Reason],
+    threshold: int,
+) -> set[Key]:
+    """Masked members shown to have two whole values at least, cheaply: a few solutions
+    of the programme (the sum of the masked members made smallest, largest, then a few
+    fixed pseudo-random directions); a member that takes two values whole numbers apart
+    in them has at least two possible values, and needs no programme of its own (two per
+    member otherwise: the cost of masking a large report)."""
+    from random import Random
+
+    from scipy.optimize import linprog
+
+    keys, rows, rhs, box = _programme(equations, values, hidden, threshold)
+    if not rows:
+        return set()
+    seen_low = [math.inf] * len(keys)
+    seen_high = [-math.inf] * len(keys)
+    draw = Random(len(keys))  # the same directions for the same report
+    directions = [[1] * len(keys), [-1] * len(keys)]
+    directions += [[draw.choice((-1, 1)) for _key in keys] for _n in range(PROBES - 2)]
+    for objective in directions:
+        result = linprog(objective, A_eq=rows, b_eq=rhs, bounds=box, method="highs")
+        if result.status != 0:
+            continue
+        for n, x in enumerate(result.x):
+            seen_low[n] = min(seen_low[n], x)
+            seen_high[n] = max(seen_high[n], x)
+    return {
+        key
+        for n, key in enumerate(keys)
+        if math.ceil(seen_low[n] - 1e-6) < math.floor(seen_high[n] + 1e-6)
+    }
 
 
 def pinned_by(span: tuple[float, float]) -> bool:
@@ -557,9 +613,10 @@ def audit(
     exact = determined(equations, set(hidden))
     if exact:
         return exact
+    undecided = set(hidden) - free_members(equations, values, hidden, threshold)
     return [
         key
-        for key, span in bounds(equations, values, hidden, threshold).items()
+        for key, span in bounds(equations, values, hidden, threshold, undecided).items()
         if pinned_by(span) and not pinned_by(prior_bounds(hidden[key], threshold))
     ]
 
