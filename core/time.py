@@ -99,6 +99,11 @@ class Period:
             return Period.quarter(add_months(self.start, -3))
         if self.kind == "year":
             return Period.year(date(self.start.year - 1, 1, 1))
+        if self.start.day == 1 and self.end.day == 1:
+            # Whole months (1 to 30 November): the same number of whole months before
+            # (1 to 31 October), not the same number of days (2 to 31 October).
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+            return Period("custom", add_months(self.start, -months), self.start)
         length = self.end - self.start
         return Period("custom", self.start - length, self.start)
 
@@ -126,10 +131,19 @@ class Period:
             }
         if self.kind == "year":
             return str(self.start.year)
-        return _("%(start)s to %(end)s") % {
-            "start": date_format(self.start, "j M Y"),
-            "end": date_format(self.last_day, "j M Y"),
-        }
+        first, last = self.start, self.last_day
+        if first == last:
+            return span_label(self)
+        # What the two ends share is said once: "du 1er au 30 novembre 2026",
+        # "du 30 octobre au 9 novembre 2026", "du 30 décembre 2025 au 2 janvier 2026".
+        end = f"{_day(last)} {date_format(last, 'F Y')}"
+        if (first.year, first.month) == (last.year, last.month):
+            start = _day(first)
+        elif first.year == last.year:
+            start = f"{_day(first)} {date_format(first, 'F')}"
+        else:
+            start = f"{_day(first)} {date_format(first, 'F Y')}"
+        return _("%(start)s to %(end)s") % {"start": start, "end": end}
 
 
 def _year_before(day: date) -> date:
@@ -178,11 +192,15 @@ class Comparison:
     # Reports of a running year or quarter stop at the last ended month (see
     # reports.report.report_comparison): the sentence says so.
     ended_months: bool = False
+    # Custom dates are compared with the days just before them and a year earlier: the
+    # sentence names both, day by day.
+    custom: bool = False
 
     @classmethod
     def of(cls, period: Period, today: date) -> Comparison:
+        custom = period.kind == "custom"
         if not period.start <= today < period.end:
-            return cls(period, period.previous(), period.same_last_year(), False)
+            return cls(period, period.previous(), period.same_last_year(), False, custom=custom)
         current = Period("custom", period.start, today + timedelta(days=1))
         months = {"month": 1, "quarter": 3, "year": 12}.get(period.kind)
         if months is None:  # custom dates: the same number of days just before
@@ -197,10 +215,12 @@ class Comparison:
         last_year = Period(
             "custom", _year_before(period.start), _months_back(today, 12) + timedelta(days=1)
         )
-        return cls(current, previous, last_year, True)
+        return cls(current, previous, last_year, True, custom=custom)
 
     @property
     def sentence(self) -> str:
+        if self.custom:
+            return self._custom_sentence()
         if self.ended_months and self.previous == self.last_year:  # a year
             return _(
                 "%(current)s: the months ended so far (the month under way is left out "
@@ -239,3 +259,28 @@ class Comparison:
             "previous": self.previous.label,
             "last_year": self.last_year.label,
         }
+
+    def _custom_sentence(self) -> str:
+        # Days in words on both sides ("1er–30 novembre 2026"), never a label that
+        # brings its own preposition ("du … au …") into the sentence.
+        words = {
+            "current": span_label(self.current),
+            "previous": span_label(self.previous),
+            "last_year": span_label(self.last_year),
+        }
+        if self.previous == self.last_year:  # a whole year: the year before, once
+            return (
+                pgettext(
+                    "custom dates",
+                    "%(current)s, compared with %(previous)s (just before and a year earlier).",
+                )
+                % words
+            )
+        return (
+            pgettext(
+                "custom dates",
+                "%(current)s, compared with %(previous)s (just before) and %(last_year)s "
+                "(a year earlier).",
+            )
+            % words
+        )

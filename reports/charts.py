@@ -11,7 +11,9 @@ stretched to fit a masked count would give it away.
 The CSP forbids inline styles, so everything is drawn with SVG presentation attributes
 (fill=, stroke=, font-size=) and classes; sizes are in viewBox units and the SVG takes
 the width of its container (``width="100%"``), which suits a 390 px phone and a printed
-A4 page alike.
+A4 page alike. Below 304 px (a phone zoomed to 200 %) the drawing keeps that width
+and its box scrolls sideways (see ``figure.chart`` in the CSS): shrunk further,
+its 14-unit text would be smaller than 12 px.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from reports.selectors import headline_labels
 from reports.suppression import Cell, SuppressedTable, displayed, legend
@@ -44,8 +46,8 @@ PALETTE = ["#1d4e89", "#b3441e", "#2e7d32", "#6a1b9a", "#8a5a00", "#37474f"]
 DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"]
 
 WIDTH = 360  # viewBox units: about one unit per CSS pixel on a 390 px phone
-FONT = 13
-SMALL = 11
+FONT = 14  # 12 px at least: the drawing never gets narrower than 304 px (see the CSS)
+SMALL = 14  # axes, hours, days: as large as the labels, or they fall under 12 px
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 
 # Characters that XML 1.0 does not allow, even escaped: they would break the SVG.
@@ -307,8 +309,11 @@ def line_chart(
         )
         label = number_format(value, decimal_pos=0 if value == int(value) else 1)
         body.append(_text(PLOT_LEFT - 6, y + 4, label, size=SMALL, fill=MUTED, text_anchor="end"))
-    # Keep at least 44 units between month labels; skip some on narrow screens.
-    every = max(1, math.ceil(44 / step)) if step else 1
+    # Month labels never touch: skip some when the longest ("janv. 2026") is wider than
+    # the room between two months.
+    longest = max((len(_shorten(name, 10)) for name in t.columns), default=0)
+    room = max(44, longest * SMALL * 0.55 + 8)
+    every = max(1, math.ceil(room / step)) if step else 1
     for j, name in enumerate(t.columns):
         if j % every == 0:
             body.append(
@@ -405,6 +410,14 @@ def funnel_chart(
     top = max(shown_values, default=0)
     first = cells[0] if cells else None
     body: list[str] = []
+    hatch = _ids(slug)[0] + "-masked"
+    if any(c.hidden for c in cells):
+        # A masked step is the empty track, hatched: any length would tell its count.
+        body.append(
+            f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" '
+            f'stroke="{GRID}" stroke-width="2"/></pattern></defs>'
+        )
     y = 0.0
     if not t.rows:
         _empty(body, FONT + 4)
@@ -425,13 +438,24 @@ def funnel_chart(
             _text(WIDTH / 2, y + FONT, _shorten(text, _chars_for(WIDTH)), text_anchor="middle")
         )
         bar_y = y + FONT + 6
-        if cell.hidden or cell.value is None:
+        if cell.hidden:
+            # The whole track, outlined and hatched, its mark written in the middle: no
+            # length at all, so nothing to read off it (nor a step narrower than the next).
             body.append(
-                f'<rect class="step-masked" x="{_num(WIDTH / 2 - 30)}" y="{_num(bar_y)}" '
-                f'width="60" height="{BAR_HEIGHT + 4}" fill="none" stroke="{MUTED}" '
+                f'<rect class="step-masked" x="0.5" y="{_num(bar_y)}" width="{WIDTH - 1}" '
+                f'height="{BAR_HEIGHT + 4}" fill="url(#{hatch})" stroke="{MUTED}" '
                 'stroke-dasharray="3 3"/>'
             )
-        else:
+            body.append(
+                _text(
+                    WIDTH / 2,
+                    bar_y + (BAR_HEIGHT + 4) / 2 + 4,
+                    cell.display,
+                    text_anchor="middle",
+                    class_="value",
+                )
+            )
+        elif cell.value is not None:
             length = WIDTH * cell.value / top if top else 0
             body.append(
                 f'<rect class="step" x="{_num((WIDTH - length) / 2)}" y="{_num(bar_y)}" '
@@ -515,13 +539,15 @@ def heat_map(
                     (cell.display if cell.value else ""),
                     ("#ffffff" if share > 0.55 else TEXT),
                 )
-            if text and size >= 14:
+            # A count written smaller than the labels would be unreadable on a phone:
+            # in narrow squares the shade, the square's title and the table tell it.
+            if text and size >= 20:
                 body.append(
                     _text(
                         x + size / 2,
                         y + HEAT_ROW / 2 + 4,
                         text,
-                        size=SMALL if size >= 20 else 9,
+                        size=SMALL,
                         fill=fill,
                         text_anchor="middle",
                         class_="value",
@@ -562,6 +588,33 @@ def _total_measure(table: SuppressedTable) -> str:
     """What the rows' totals of a table count, for the title of their chart."""
     measure = {"signals": "signals", "partners": "referrals"}.get(table.name)
     return dict(headline_labels()).get(measure, _("all together"))
+
+
+# Headings that name the measure a chart draws, where the table's title does not (the
+# table itself shows every column): "Encounters by territory", not "By territory".
+_HEADINGS = {
+    ("territories", 1): gettext_lazy("Encounters by territory"),
+    ("places", 2): gettext_lazy("Encounters per 10 hours in the field, by place"),
+    ("topics", 0): gettext_lazy("Encounters by topic"),
+}
+
+
+def chart_heading(table: Table | SuppressedTable) -> str:
+    """The visible heading above a chart: it names the measure drawn, as the SVG's
+    title does ("Rencontres par territoire", never only "Par territoire")."""
+    t = displayed(table)
+    if t.chart != "bar" or len(t.rows) == 1:  # other charts' titles name their measure
+        return t.title
+    column = t.chart_column
+    if column == "total" and not t.show_row_totals:
+        column = 0
+    heading = _HEADINGS.get((t.name, column))
+    if heading is not None:
+        return str(heading)
+    measure = _total_measure(t) if column == "total" else t.columns[column]
+    if not measure or measure.lower() in t.title.lower():
+        return t.title
+    return f"{t.title} · {measure}"
 
 
 def table_only(table: Table | SuppressedTable) -> SafeString:

@@ -80,9 +80,19 @@ def _report(request: OrgRequest, kind: str, key: str, *, for_writing: bool = Fal
         return services.report_get_or_create(
             organisation=request.organisation, kind=kind, start=start
         )
-    return selectors.report_saved_or_blank(
+    report = selectors.report_saved_or_blank(
         organisation_id=request.organisation.pk, kind=kind, start=start
     )
+    # Reading a period before the organisation's first activity: no figures, as after
+    # today, so 404 (the report list starts there too), unless a report of that period
+    # was validated and sent, which stays where it was. A refused write (a POST) still
+    # shows the page with its message (services.check_report_period).
+    if request.method == "GET" and report.validated_at is None:
+        first = services.first_activity(request.organisation)
+        earliest = first.replace(day=1) if kind == Report.Kind.MONTH else date(first.year, 1, 1)
+        if start < earliest:
+            raise Http404
+    return report
 
 
 @require_GET

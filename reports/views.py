@@ -6,10 +6,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.http import render_page
-from core.time import Comparison, Period, add_months
+from core.http import INVALID, render_page
+from core.time import Comparison, Period, add_months, span_label
 from organisations.models import Role
 from organisations.tenancy import OrgRequest, get_for_org, member_required
 from reports import selectors
@@ -67,7 +68,19 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     if request.membership.role == Role.VOLUNTEER:
         return _team_this_month(request)
     form = DashboardFilterForm(request.GET, organisation=request.organisation)
-    period = form.get_period()
+    today = timezone.localdate()
+    period = form.get_period(today)
+    if period.start > today:
+        return _not_started(request, form, period)
+    cut = ""
+    if period.kind == "custom" and period.last_day > today:
+        # Custom dates that end after today: the days to come have no figures, and
+        # comparing them would compare nothing with something. Cut at today, and say so.
+        period = Period.custom(period.start, today)
+        cut = _(
+            "The chosen dates end after today: the figures stop at %(today)s, "
+            "the days after it have not happened yet."
+        ) % {"today": span_label(Period.custom(today, today))}
     member = form.cleaned_data.get("member")
     scope = Scope(
         organisation_ids=(request.organisation.pk,),
@@ -77,11 +90,13 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         member_id=member.pk if member else None,
     )
     # A period still running is compared with the same days of the one before.
-    comparison = Comparison.of(period, timezone.localdate())
+    comparison = Comparison.of(period, today)
     tables = dashboard_tables(scope)
     context = {
         "form": form,
         "period": period,
+        "cut": cut,
+        "not_started": "",
         "comparison": comparison,
         "cards": _headline_cards(
             selectors.headline(scope.with_period(comparison.current)),
@@ -91,6 +106,24 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "charts": _charts(tables, "chart"),
     }
     return render_page(request, "reports/dashboard.html", context, partial="panels")
+
+
+def _not_started(request: OrgRequest, form: DashboardFilterForm, period: Period) -> HttpResponse:
+    """A period that has not started has no figures: 404, as the reports answer, with the
+    form kept so that another period is one change away. htmx does not swap a 404, so
+    the filter's own request gets the same message as an invalid choice (422)."""
+    context = {
+        "form": form,
+        "period": period,
+        "not_started": _("%(period)s has not started yet: its figures start on %(start)s.")
+        % {
+            "period": period.label[:1].upper() + period.label[1:],
+            "start": span_label(Period.custom(period.start, period.start)),
+        },
+    }
+    htmx = getattr(request, "htmx", None)
+    status = INVALID if htmx and not htmx.boosted else 404
+    return render_page(request, "reports/dashboard.html", context, partial="panels", status=status)
 
 
 def _team_this_month(request: OrgRequest) -> HttpResponse:

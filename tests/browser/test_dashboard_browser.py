@@ -69,3 +69,27 @@ def test_manager_filters_the_dashboard_and_downloads_the_pdf(login, org):
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert download_info.value.suggested_filename.endswith(f"{today:%Y-%m}.pdf")
+
+
+def test_chart_text_stays_readable_on_a_phone_zoomed_to_200_percent(login, org):
+    today = timezone.localdate()
+    this_month = datetime(today.year, today.month, 1, 9, tzinfo=PARIS)
+    _work(TerritoryFactory(organisation=org, name="Prades"), this_month, 4)
+    _work(TerritoryFactory(organisation=org, name="Ria-Sirach"), this_month, 3)
+    manager = MembershipFactory(organisation=org, role=Role.MANAGER).user
+    page = login(manager.email)
+    # 390 px at 200 % zoom: 195 CSS pixels.
+    page.set_viewport_size({"width": 195, "height": 844})
+    page.goto("/dashboard/")
+    sizes = page.evaluate(
+        """() => Array.from(document.querySelectorAll('figure.chart svg text')).map(t => {
+            const svg = t.ownerSVGElement;
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return parseFloat(getComputedStyle(t).fontSize) * scale;
+        })"""
+    )
+    assert sizes and min(sizes) >= 11.5, min(sizes)
+    # The drawing scrolls inside its box; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 195
+    headings = page.locator(".chart-block h3").all_inner_texts()
+    assert "Rencontres par territoire" in headings

@@ -191,6 +191,8 @@ def test_a_running_report_compares_with_the_same_days(case):
 @pytest.mark.django_db
 def test_the_report_page_and_its_files_say_what_is_compared(manager_client, org):
     with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=PARIS), tick=False):
+        # Reports are served from the organisation's first activity (here, November).
+        _conversation_on(TerritoryFactory(organisation=org), date(2026, 11, 3))
         sentence = (
             "1er–2 décembre 2026 à ce jour, comparé aux mêmes jours : "
             "1er–2 novembre 2026 et 1er–2 décembre 2025."

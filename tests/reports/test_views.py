@@ -332,7 +332,14 @@ def test_the_key_figures_show_as_a_table_on_the_report_page(manager_client, org)
     assert "<table" in key_figures and "Échanges" in key_figures and ">12<" in key_figures
 
 
-def test_reading_or_downloading_a_report_creates_nothing(manager_client):
+def test_reading_or_downloading_a_report_creates_nothing(manager_client, org):
+    # Reports are served from the organisation's first activity: a session in October.
+    start = datetime(2026, 10, 6, 9, tzinfo=PARIS)
+    OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org),
+        starts_at=start,
+        ends_at=start.replace(hour=12),
+    )
     assert (
         manager_client.get(reverse("report_detail", args=["month", "2026-10"])).status_code == 200
     )
