@@ -9,20 +9,20 @@ parts and one masked part, and so give that part away: the federation's row for 
 territory belongs to one organisation, and showed a count that organisation's own report
 masks; a year showed a count that is the months shown plus the one month masked.
 
-So each figure of an output is split into its parts, each looked up in the output that
-publishes it (a monthly report as sent: its validated snapshot, or its live draft), and
-the figure is:
+So each figure of an output is split into its parts, each looked up in the monthly report
+that publishes it (as sent: its validated snapshot, or its live draft), and the figure is:
 
 - **shown** when every part is shown: it is public anyway, and is never chosen to
   protect another figure (that would protect nothing);
-- **masked** when one part only is masked (the figure minus the shown parts is that part);
-- **masked** when several parts are masked and their sum would pin them: each masked part
-  is at least 1 (zeros are shown), so a sum equal to their number; each "< N" is at most
-  N - 1, so a sum equal to their number times N - 1;
-- otherwise left to the output's own protection.
+- **masked** when one part at least is masked: shown, it would tell more than the monthly
+  reports (with the shown parts, the masked one; with other outputs, sums of masked ones:
+  a quarter minus its months, a year minus its quarters, rows gathered differently);
+- left to the output's own protection when it has no parts (a monthly report itself, the
+  same days of the month before).
 
-``protect`` then masks around those marks within the output, as around small counts, so
-that no masked figure can be worked out from the output's own totals either.
+So an output that adds monthly reports up never tells more than they do, and what the
+monthly reports tell is each one's own audit. ``protect`` then masks around those marks
+within the output, as around small counts.
 
 The marks of a monthly report depend only on its figures and threshold: they are kept in
 the cache under a digest of both, so that a year reads twelve months' marks without
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -77,13 +76,10 @@ CACHE_SECONDS = 60 * 60 * 24 * 30
 
 @dataclass(frozen=True)
 class Part:
-    """One output's share of a figure, as that output publishes it: its value where it is
-    shown, else the least and most it can be given its marks."""
+    """One monthly report's share of a figure, as that report publishes it."""
 
     value: int
     shown: bool
-    low: float = 0
-    high: float = math.inf
 
 
 ZERO = Part(0, True)
@@ -96,9 +92,8 @@ Ref = tuple
 class Published:
     """An output as sent: its tables with their marks, by name."""
 
-    def __init__(self, tables: list[SuppressedTable], threshold: int) -> None:
+    def __init__(self, tables: list[SuppressedTable]) -> None:
         self.tables = {t.name: t for t in tables if t.name}
-        self.threshold = threshold
 
     def part(self, ref: Ref) -> Part:
         kind, name, *rest = ref
@@ -124,18 +119,22 @@ class Published:
         return self._part(cells, whole=all(row.covers <= covers for row in rows))
 
     def _part(self, cells: list[Cell], *, whole: bool) -> Part:
-        shown = sum(c.value or 0 for c in cells if not c.hidden)
-        hidden = [c for c in cells if c.hidden]
-        if not whole:
-            return Part(shown, False)
-        if not hidden:
-            return Part(shown, True)
-        high = (
-            shown + len(hidden) * (self.threshold - 1)
-            if all(c.reason == PRIMARY for c in hidden)
-            else math.inf
-        )
-        return Part(shown, False, shown + len(hidden), high)
+        value = sum(c.value or 0 for c in cells)
+        return Part(value, whole and not any(c.hidden for c in cells))
+
+
+class Column(Published):
+    """The key figures of a published output read in another column than the first: the
+    same days of the month before, as a report of the month under way shows them."""
+
+    def __init__(self, published: Published, column: int) -> None:
+        self.tables = published.tables
+        self.column = column
+
+    def part(self, ref: Ref) -> Part:
+        if ref[:2] == ("cell", "key"):
+            ref = (*ref[:3], self.column)
+        return super().part(ref)
 
 
 def mark(value: int | None, parts: list[Part], threshold: int) -> Reason | bool | None:
@@ -143,22 +142,15 @@ def mark(value: int | None, parts: list[Part], threshold: int) -> Reason | bool 
     reason to mask it, or None (left to the output's own protection)."""
     if not parts or value is None:
         return None
-    hidden = [p for p in parts if not p.shown]
-    shown = sum(p.value for p in parts if p.shown)
-    if not hidden:
+    if all(p.shown for p in parts):
         # A figure that is not the sum of its parts (the figures changed since a month was
         # validated) is not public: it is left to the output's own protection.
-        return True if shown == value else None
+        return True if sum(p.value for p in parts) == value else None
     if value == 0:
         return None  # zeros are shown: each part is zero too
-    rest = value - shown
-    if (
-        len(hidden) == 1
-        or rest <= sum(p.low for p in hidden)
-        or rest >= sum(p.high for p in hidden)
-    ):
-        return PRIMARY if value < threshold else SECONDARY
-    return None
+    # One masked part at least: shown, the figure would tell more than the months do
+    # (with the shown parts, the masked one; with other outputs, sums of masked ones).
+    return PRIMARY if value < threshold else SECONDARY
 
 
 # The outputs whose figures add up to another's: each a way of splitting it.
@@ -282,7 +274,6 @@ class Publisher:
         }
         self.first = {o.pk: services.first_activity(o).replace(day=1) for o in organisations}
         self.months: dict[tuple[int, date], Published] = {}
-        self.outputs: dict[tuple, Published] = {}
         # When the figures come from the rollups, a month's figures change only with its
         # rollups, and every write of those takes the month's lock row and stamps it: the
         # stamp names the month's figures in the cache.
@@ -309,7 +300,7 @@ class Publisher:
         if report is not None:  # as sent
             threshold = report.snapshot_threshold or organisation.small_count_threshold
             tables = deserialize(report.snapshot)
-            return Published(for_outsiders(tables, threshold, masks=cached_masks), threshold)
+            return Published(for_outsiders(tables, threshold, masks=cached_masks))
         threshold = organisation.small_count_threshold
         stamp = self.stamps.get((organisation.pk, start))
         version = stamp.timestamp() if stamp else None
@@ -319,7 +310,7 @@ class Publisher:
             tables = report_tables(
                 (organisation.pk,), Period.month(start), self.today, compare=False
             )
-            found = Published(for_outsiders(tables, threshold, masks=cached_masks), threshold)
+            found = Published(for_outsiders(tables, threshold, masks=cached_masks))
             if stamp:
                 cache.set(name, found, CACHE_SECONDS)
         return found
@@ -337,64 +328,34 @@ class Publisher:
 
     # -- outputs that add months up -------------------------------------------------------
 
-    def sources(
-        self, organisations: list[Organisation], period: Period, *, compare: bool = True
-    ) -> Sources:
+    def sources(self, organisations: list[Organisation], period: Period) -> Sources:
         current = report_comparison(period, self.today).current
         sources = Sources(whole=self._splits(organisations, period, current))
         if len(organisations) > 1:
             sources.by_row = [self._splits([o], period, current) for o in organisations]
-        if compare:
-            for _label, other in compared_periods(period, self.today):
-                if other.kind in ("month", "quarter", "year"):  # an output of its own
-                    sources.compared.append([[self.output(organisations, other)]])
-                else:  # the same months: their reports; the same days: none
-                    sources.compared.append([self._months_of(organisations, other)])
+        for j, (_label, other) in enumerate(compared_periods(period, self.today), 1):
+            # The months of the period set beside (a month is its own report)...
+            split = self._months_of(organisations, other)
+            if not split and len(organisations) > 1 and period.kind == "month":
+                # ... or the same days of a month before, which each organisation's own
+                # report of the month under way sets beside it, in the same column.
+                split = [Column(self.compared_month(o, period), j) for o in organisations]
+            sources.compared.append([split] if split else [])
         return sources
+
+    def compared_month(self, organisation: Organisation, period: Period) -> Published:
+        """An organisation's report of a month with the periods set beside it."""
+        tables = report_tables((organisation.pk,), period, self.today)
+        threshold = organisation.small_count_threshold
+        return Published(for_outsiders(tables, threshold, masks=cached_masks))
 
     def _splits(
         self, organisations: list[Organisation], period: Period, current: Period
     ) -> list[Split]:
-        """The published outputs that add up to the figures of ``period``: the monthly
-        reports of its organisations; for a year across organisations, each one's annual
-        report too; for a quarter across organisations, their figures by month. (A year
-        across organisations is not split by the federation's months and quarters: read
-        cold, that is some forty outputs to mask, a minute of work.)"""
+        """The monthly reports that add up to the figures of ``period``."""
         if len(organisations) == 1 and period.kind == "month":
             return []  # the unit
-        splits = [self._months_of(organisations, current)]
-        if period.kind == "year" and len(organisations) > 1:
-            splits.append([self.output([o], period) for o in organisations])
-        if period.kind == "quarter" and len(organisations) > 1:
-            months = _month_starts(current, self.today)
-            splits.append([self.output(organisations, Period.month(m)) for m in months])
-        return [split for split in splits if split]
-
-    def output(self, organisations: list[Organisation], period: Period) -> Published:
-        """The first column of the output of ``period`` as sent: what a column set
-        beside another period must show the same way."""
-        if len(organisations) == 1 and period.kind == "month":
-            return self.month(organisations[0], period.start)
-        name = (tuple(o.pk for o in organisations), period)
-        if name not in self.outputs:
-            self.outputs[name] = self._output(organisations, period)
-        return self.outputs[name]
-
-    def _output(self, organisations: list[Organisation], period: Period) -> Published:
-        if len(organisations) == 1:
-            organisation = organisations[0]
-            report = self.validated.get((organisation.pk, Report.Kind.YEAR, period.start))
-            if report is not None:
-                tables = deserialize(report.snapshot)
-                threshold = report.snapshot_threshold or organisation.small_count_threshold
-            else:
-                tables = report_tables((organisation.pk,), period, self.today, compare=False)
-                threshold = organisation.small_count_threshold
-        else:
-            tables = federation_tables(organisations, period, compare=False)
-            threshold = federation_threshold(organisations)
-        shown = self.mask(tables, threshold, organisations, period, compare=False)
-        return Published(shown, threshold)
+        return [split] if (split := self._months_of(organisations, current)) else []
 
     def mask(
         self,
@@ -402,10 +363,8 @@ class Publisher:
         threshold: int,
         organisations: list[Organisation],
         period: Period,
-        *,
-        compare: bool = True,
     ) -> list[SuppressedTable]:
-        sources = self.sources(organisations, period, compare=compare)
+        sources = self.sources(organisations, period)
         return for_outsiders(
             tables, threshold, lambda grouped: sources.marks(grouped, threshold), cached_masks
         )

@@ -57,8 +57,11 @@ PINNED = {
     "territory": 10,
     "place": 4,
     "partner": 5,
-    "report": 15,  # on the rollups, as in production
-    "report, live tables": 20,
+    # On the rollups, as in production. Beside its figures, a report reads the first
+    # month of activity (before it, no report), and to mask the periods it sets beside
+    # it as their own reports do: which reports are validated, and the months' stamps.
+    "report": 19,
+    "report, live tables": 23,
     # The last three months of a place or a territory, loaded into their pages.
     "place_figures": 5,
     "territory_figures": 7,

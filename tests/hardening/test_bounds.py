@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 import pytest
 from django.conf import settings
@@ -10,10 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from core.time import PARIS
 from organisations import services
 from organisations.models import Invitation, Membership
 from outreach.models import OutreachSession, SessionSeries
 from tests.organisations.factories import MembershipFactory
+from tests.outreach.factories import OutreachSessionFactory
 from tests.territories.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +58,15 @@ def test_dashboard_outside_the_range_shows_an_error(coordinator_client, query):
 def test_dashboard_at_the_edges_of_the_range(coordinator_client):
     for query in (
         {"period": "year", "on": "2000-01-01"},
-        {"period": "month", "on": "2100-12-31"},
-        {"period": "custom", "start": "2000-01-01", "end": "2100-12-31"},
+        {"period": "custom", "start": "2000-01-01", "end": "2100-12-31"},  # cut at today
     ):
         response = coordinator_client.get(reverse("dashboard"), query)
         assert response.status_code == 200
         assert BOUNDS_ERROR not in response.content.decode()
+    # The far edge is in the future: a period that has not started is not served.
+    response = coordinator_client.get(reverse("dashboard"), {"period": "month", "on": "2100-12-31"})
+    assert response.status_code == 404
+    assert BOUNDS_ERROR not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -85,7 +91,13 @@ def test_reports_outside_the_range_answer_404(manager_client, kind, key):
     assert manager_client.post(reverse("report_validate", args=[kind, key])).status_code == 404
 
 
-def test_reports_at_the_edges_of_the_range(manager_client):
+def test_reports_at_the_edges_of_the_range(manager_client, org):
+    # An organisation at work since January 2000, the first month Terrain knows.
+    OutreachSessionFactory(
+        territory=TerritoryFactory(organisation=org),
+        starts_at=datetime(2000, 1, 10, 9, tzinfo=PARIS),
+        ends_at=datetime(2000, 1, 10, 11, tzinfo=PARIS),
+    )
     for kind, key in (("month", "2000-01"), ("year", "2000")):
         assert manager_client.get(reverse("report_detail", args=[kind, key])).status_code == 200
         url = reverse("report_download", args=[kind, key, "csv"])
