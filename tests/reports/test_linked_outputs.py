@@ -161,7 +161,8 @@ def demo(settings):
 
 
 def read_all(organisations: list[Organisation], months: list[date]) -> Attacker:
-    """Each organisation's monthly reports and the federation's months, as sent."""
+    """Each organisation's monthly reports, the federation's months and its quarter, as
+    sent."""
     attacker = Attacker(organisations, months)
     for o in organisations:
         for m in months:
@@ -174,6 +175,12 @@ def read_all(organisations: list[Organisation], months: list[date]) -> Attacker:
         compared = [[add_months(m, -1)], [add_months(m, -12)]]
         tables = federation_for_outsiders(organisations, Period.month(m))
         attacker.read(tables, ids, [m], compared, 11, f"federation {m}")
+    # The quarter of the last month, up to it (its months are all read above).
+    quarter = Period.quarter(months[-1])
+    shown = [m for m in months if m >= quarter.start]
+    if shown[0] == quarter.start:
+        tables = federation_for_outsiders(organisations, quarter)
+        attacker.read(tables, ids, shown, [None, None], 11, f"federation {quarter.label}")
     return attacker
 
 
