@@ -159,10 +159,8 @@ Split = list[Published]
 
 @dataclass
 class Sources:
-    """The outputs each figure of an output adds up, by where the figure stands. A figure
-    can often be split several ways (a quarter across organisations is its organisations'
-    months, and also the federation's months): it is public when one way shows every
-    part, else masked when one way pins a masked part."""
+    """The monthly reports each figure of an output adds up, by where the figure stands
+    (a list of ways to split it: one today, the months of its organisations)."""
 
     # Every figure of the period (none for a monthly report of one organisation: the unit).
     whole: list[Split] = field(default_factory=list)

@@ -149,7 +149,9 @@ def legend(threshold: int) -> str:
     """What the two marks mean, for every output that masks."""
     return _(
         "“%(small)s”: a count from 1 to %(max)s, masked so that no one can be recognised. "
-        "“%(mark)s”: another figure masked so that the small ones cannot be worked out."
+        "“%(mark)s”: another figure masked so that the small ones cannot be worked out. "
+        "A figure that adds up monthly reports (a year, a quarter, several organisations, "
+        "a period set beside) is shown only where each of those reports shows its share."
     ) % {"small": hidden_label(threshold), "max": threshold - 1, "mark": SECONDARY_MARK}
 
 
