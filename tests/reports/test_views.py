@@ -231,17 +231,21 @@ def test_federation_sees_figures_across_organisations_masked(org, other_org):
     tables = {section["table"].name: section["table"] for section in response.context["sections"]}
     key_figures = tables["key"]
     conversations = next(r for r in key_figures.rows if r.label == "Échanges")
-    assert conversations.cells[0].value == 13 and conversations.cells[0].display == "13"
-    # Side by side, each organisation's 6 and 7 are masked; the whole, 13, is shown.
+    # Each organisation's own report masks its 6 and its 7: the whole, 13, would tell
+    # more than they do (their sum), so it is masked too, everywhere it appears.
+    assert conversations.cells[0].value == 13 and conversations.cells[0].display == "s"
     side = tables["organisations"]
     assert [r.label for r in side.rows] == ["Autre association", "EVS de Prades"]
     assert [r.cells[3].display for r in side.rows] == ["< 11", "< 11"]
-    assert side.column_totals[3].display == "13"
+    assert side.column_totals[3].display == "s"
     # Two small territories are gathered into one line rather than masked one by one.
     by_territory = tables["territories"]
-    assert [(r.label, r.cells[1].display) for r in by_territory.rows] == [
-        ("Tous les territoires", "13")
+    assert [(r.label, r.cells[1].value, r.cells[1].display) for r in by_territory.rows] == [
+        ("Tous les territoires", 13, "s")
     ]
+    # Sessions count no one: shown.
+    sessions = next(r for r in key_figures.rows if r.key == "sessions")
+    assert not sessions.cells[0].hidden
 
 
 def test_federation_periods_and_downloads(org, other_org):
