@@ -153,21 +153,18 @@ def mark(value: int | None, parts: list[Part], threshold: int) -> Reason | bool 
     return PRIMARY if value < threshold else SECONDARY
 
 
-# The outputs whose figures add up to another's: each a way of splitting it.
-Split = list[Published]
-
-
 @dataclass
 class Sources:
-    """The monthly reports each figure of an output adds up, by where the figure stands
-    (a list of ways to split it: one today, the months of its organisations)."""
+    """The published outputs each figure of an output adds up, by where it stands; none
+    for a figure no other output publishes (a monthly report's own, the same days of a
+    month before in an organisation's report)."""
 
-    # Every figure of the period (none for a monthly report of one organisation: the unit).
-    whole: list[Split] = field(default_factory=list)
-    # The organisations side by side: row n's splits.
-    by_row: list[list[Split]] = field(default_factory=list)
+    # Every figure of the period: the months of its organisations.
+    whole: list[Published] = field(default_factory=list)
+    # The organisations side by side: row n's months.
+    by_row: list[list[Published]] = field(default_factory=list)
     # The key figures' columns after the first: the periods set beside it.
-    compared: list[list[Split]] = field(default_factory=list)
+    compared: list[list[Published]] = field(default_factory=list)
 
     def marks(self, tables: list[Table], threshold: int) -> tuple[frozenset[Key], dict]:
         """For ``protect``: the figures that are public, and those to mask."""
@@ -177,22 +174,20 @@ class Sources:
         for t, table in enumerate(tables):
             values, _equations = members_and_equations(table)
             for key in protected_members(table, values):
-                splits, ref = self._where(table, key, headline)
-                found = [
-                    mark(values[key], [p.part(ref) for p in split], threshold) for split in splits
-                ]
-                if True in found:  # worked out from what is shown anyway
+                parts, ref = self._where(table, key, headline)
+                found = mark(values[key], [p.part(ref) for p in parts], threshold)
+                if found is True:  # worked out from what is shown anyway
                     public.add((t, *key))
-                elif reasons := [r for r in found if r]:
-                    fixed[(t, *key)] = reasons[0]
+                elif found:
+                    fixed[(t, *key)] = found
         return frozenset(public), fixed
 
-    def _where(self, table: Table, key: Key, headline: list[str]) -> tuple[list[Split], Ref]:
+    def _where(self, table: Table, key: Key, headline: list[str]) -> tuple[list[Published], Ref]:
         kind = key[0]
         if table.name == "key":  # measures by period: one column per period
             _kind, i, j = key
-            splits = self.whole if j == 0 else _at(self.compared, j - 1)
-            return splits, ("cell", "key", frozenset({table.rows[i].key}), 0)
+            parts = self.whole if j == 0 else _at(self.compared, j - 1)
+            return parts, ("cell", "key", frozenset({table.rows[i].key}), 0)
         if table.name == "organisations":  # the key figures, one row per organisation
             j = key[-1]
             ref = ("cell", "key", frozenset({headline[j]}), 0)
@@ -206,8 +201,8 @@ class Sources:
         return self.whole, ("grand", table.name)
 
 
-def _at(splits: list[list[Split]], n: int) -> list[Split]:
-    return splits[n] if n < len(splits) else []
+def _at(parts: list[list[Published]], n: int) -> list[Published]:
+    return parts[n] if n < len(parts) else []
 
 
 def _digest(tables: list[Table], threshold: int, public: frozenset, fixed: dict) -> str:
@@ -328,9 +323,10 @@ class Publisher:
 
     def sources(self, organisations: list[Organisation], period: Period) -> Sources:
         current = report_comparison(period, self.today).current
-        sources = Sources(whole=self._splits(organisations, period, current))
+        unit = len(organisations) == 1 and period.kind == "month"
+        sources = Sources(whole=[] if unit else self._months_of(organisations, current))
         if len(organisations) > 1:
-            sources.by_row = [self._splits([o], period, current) for o in organisations]
+            sources.by_row = [self._months_of([o], current) for o in organisations]
         for j, (_label, other) in enumerate(compared_periods(period, self.today), 1):
             # The months of the period set beside (a month is its own report)...
             split = self._months_of(organisations, other)
@@ -338,7 +334,7 @@ class Publisher:
                 # ... or the same days of a month before, which each organisation's own
                 # report of the month under way sets beside it, in the same column.
                 split = [Column(self.compared_month(o, period), j) for o in organisations]
-            sources.compared.append([split] if split else [])
+            sources.compared.append(split)
         return sources
 
     def compared_month(self, organisation: Organisation, period: Period) -> Published:
@@ -346,14 +342,6 @@ class Publisher:
         tables = report_tables((organisation.pk,), period, self.today)
         threshold = organisation.small_count_threshold
         return Published(for_outsiders(tables, threshold, masks=cached_masks))
-
-    def _splits(
-        self, organisations: list[Organisation], period: Period, current: Period
-    ) -> list[Split]:
-        """The monthly reports that add up to the figures of ``period``."""
-        if len(organisations) == 1 and period.kind == "month":
-            return []  # the unit
-        return [split] if (split := self._months_of(organisations, current)) else []
 
     def mask(
         self,

@@ -35,9 +35,7 @@ def report_period(kind: str, start: date) -> Period:
     return Period.month(start) if kind == Report.Kind.MONTH else Period.year(start)
 
 
-def federation_tables(
-    organisations: list[Organisation], period: Period, *, compare: bool = True
-) -> list[Table]:
+def federation_tables(organisations: list[Organisation], period: Period) -> list[Table]:
     """Figures across organisations: each one side by side (a row each, the whole as the
     columns' totals), then the report of them all together."""
     table = Table(
@@ -60,7 +58,7 @@ def federation_tables(
     columns = [round_to_total([f[key] for f in figures]) for key in keys]
     for n, organisation in enumerate(organisations):
         table.add_row(organisation.name, [column[n] for column in columns])
-    return [table, *report_tables(tuple(o.pk for o in organisations), period, compare=compare)]
+    return [table, *report_tables(tuple(o.pk for o in organisations), period)]
 
 
 def report_comparison(period: Period, today: date | None = None) -> Comparison:
